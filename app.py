@@ -1,0 +1,85 @@
+"""workrights web app (thin): ask a question, read a cited answer. Logic lives in the core package.
+
+Run with `make run` (serves http://127.0.0.1:8501).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workrights.answer import Assistant, build_assistant
+from workrights.errors import WorkrightsError
+from workrights.schema import Answer
+from workrights.settings import ROLES, Settings
+
+DISCLAIMER = "General information about US employment law, not legal advice."
+
+
+@st.cache_resource(show_spinner=False)
+def get_assistant() -> Assistant:
+    # Shared by every session: only the store and the models, never a user's data.
+    return build_assistant(Settings.from_env())
+
+
+def ensure_index(assistant: Assistant) -> None:
+    store = assistant.retriever.store
+    if store.count() > 0:
+        return
+    from ingest.pipeline import ingest_kb
+    from workrights.store import writer_lock
+
+    bar = st.progress(0.0, text="Building the knowledge base for the first time…")
+    with writer_lock(assistant.settings):
+        report = ingest_kb(
+            store,
+            assistant.settings.kb_dir,
+            progress=lambda done, total: bar.progress(done / total, text=f"Indexing {done} of {total} passages…"),
+        )
+    bar.empty()
+    for err in report.errors:
+        st.warning(f"{err['source']}: {err['error']}")
+
+
+def render_answer(answer: Answer) -> None:
+    st.markdown(answer.answer)
+    if answer.citations:
+        with st.expander(f"Sources ({len(answer.citations)}), law as of {answer.as_of}", expanded=False):
+            for c in answer.citations:
+                st.markdown(f"**[{c.n}] {c.cite}** — {c.title}  \n> {c.quote}  \n[Official source]({c.url})")
+
+
+def main() -> None:
+    st.set_page_config(page_title="workrights", page_icon="⚖️")
+    st.title("workrights")
+    st.caption("Know your rights at work, with every answer cited to the law. " + DISCLAIMER)
+    with st.sidebar:
+        role = st.selectbox("I am", ROLES, format_func={"employee": "an employee", "advocate": "an advocate", "hr": "HR staff"}.get)
+        state = st.text_input("State (two letters, optional)", max_chars=2) or None
+        st.info(DISCLAIMER + " In danger? Call 911. In crisis? Call or text 988.")
+    try:
+        assistant = get_assistant()
+        ensure_index(assistant)
+    except WorkrightsError as exc:
+        st.error(str(exc))
+        return
+    messages = st.session_state.setdefault("messages", [])
+    for msg in messages:
+        with st.chat_message(msg["role"]):
+            render_answer(msg["answer"]) if msg["role"] == "assistant" else st.markdown(msg["text"])
+    question = st.chat_input("Ask about your rights at work, e.g. How many weeks of FMLA leave can I take?")
+    if not question:
+        return
+    with st.chat_message("user"):
+        st.markdown(question)
+    messages.append({"role": "user", "text": question})
+    with st.chat_message("assistant"):
+        try:
+            answer = assistant.ask(question, state=state, role=role)
+        except WorkrightsError as exc:
+            st.error(str(exc))
+            return
+        render_answer(answer)
+    messages.append({"role": "assistant", "answer": answer})
+
+
+main()

@@ -1,0 +1,1 @@
+"""Evaluation: datasets of questions with expected citations, and the metrics computed over them."""

@@ -1,0 +1,112 @@
+"""``workrights bench``: index build speed, warm search/ask latency, peak memory, on the built-in KB.
+
+Builds into a temporary store so the user's index is untouched; questions come from the eval datasets.
+"""
+
+from __future__ import annotations
+
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from evals.datasets import load_all
+from ingest.pipeline import ingest_kb
+from workrights.answer import build_assistant
+from workrights.embeddings import make_embedder
+from workrights.retrieve import Retriever
+from workrights.settings import Settings
+from workrights.store import open_store
+
+__all__ = ["run_bench", "percentile"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _latency(samples: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(percentile(samples, 50), 2),
+        "p95_ms": round(percentile(samples, 95), 2),
+        "mean_ms": round(statistics.fmean(samples), 2),
+        "n": len(samples),
+    }
+
+
+def run_bench(settings: Settings, rounds: int = 2) -> dict[str, Any]:
+    questions = [item.question for item in load_all()]
+    with tempfile.TemporaryDirectory(prefix="workrights-bench-") as tmp:
+        bench_settings = replace(settings, data_dir=Path(tmp), chroma_host=None)
+        embedder = make_embedder(bench_settings)
+        t0 = time.perf_counter()
+        embedder.embed_query("load")
+        model_load = time.perf_counter() - t0
+
+        store = open_store(bench_settings, embedder)
+        cold = ingest_kb(store, bench_settings.kb_dir)
+        unchanged = ingest_kb(store, bench_settings.kb_dir)
+        retriever = Retriever(store, bench_settings.kb_dir / "popular_names.toml")
+        assistant = build_assistant(bench_settings, retriever)
+        retriever.warm()
+
+        search_ms: list[float] = []
+        ask_ms: list[float] = []
+        for _ in range(rounds):
+            for q in questions:
+                t = time.perf_counter()
+                retriever.search(q, k=10)
+                search_ms.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                assistant.ask(q)
+                ask_ms.append((time.perf_counter() - t) * 1000)
+        chunks = store.count()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "date": date.today().isoformat(),
+        "machine": {"cpus": _cpus(), "python": platform.python_version(), "platform": platform.platform()},
+        "embedding_model": embedder.name,
+        "model_load_s": round(model_load, 2),
+        "index": {
+            "chunks": chunks,
+            "documents": cold.documents,
+            "cold_s": round(cold.seconds, 2),
+            "cold_chunks_per_s": round(cold.chunks_added / cold.seconds, 1) if cold.seconds else None,
+            "unchanged_s": round(unchanged.seconds, 3),
+            "unchanged_embedded": unchanged.chunks_added + unchanged.chunks_updated,
+        },
+        "search": _latency(search_ms),
+        "ask_extractive": _latency(ask_ms),
+        "peak_rss_mb": round(peak_kib / 1024, 1),
+    }
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    idx, s, a = result["index"], result["search"], result["ask_extractive"]
+    return "\n".join(
+        [
+            f"| measure ({result['date']}, {result['machine']['cpus']} CPUs, Python {result['machine']['python']}) | value |",
+            "|---|---|",
+            f"| index build, cold ({idx['chunks']} chunks, {idx['documents']} documents) | {idx['cold_s']} s, {idx['cold_chunks_per_s']} chunks/s |",
+            f"| index build, unchanged (chunks embedded: {idx['unchanged_embedded']}) | {idx['unchanged_s']} s |",
+            f"| embedding model load | {result['model_load_s']} s |",
+            f"| `search` warm, p50 / p95 ({s['n']} queries) | {s['p50_ms']} ms / {s['p95_ms']} ms |",
+            f"| extractive `ask` warm, p50 / p95 ({a['n']} questions) | {a['p50_ms']} ms / {a['p95_ms']} ms |",
+            f"| peak memory (RSS) | {result['peak_rss_mb']} MB |",
+        ]
+    )

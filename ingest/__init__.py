@@ -1,0 +1,1 @@
+"""Ingest: turn sources into chunks with citation metadata and keep the store in step with them."""

@@ -1,0 +1,27 @@
+"""Quality floor: recall@5 of the expected section over the evaluation datasets (built-in KB)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from evals.datasets import load_all
+from evals.metrics import first_relevant_rank, mrr, recall_at
+from workrights.retrieve import Retriever
+
+RECALL_AT_5_FLOOR = 0.9
+
+
+def test_datasets_are_big_enough_and_varied() -> None:
+    items = load_all()
+    assert len(items) >= 40
+    assert len({i.id for i in items}) == len(items)
+    assert set(Counter(i.role for i in items)) == {"employee", "advocate", "hr"}
+    assert sum(i.style == "worker" for i in items) >= len(items) // 3
+
+
+def test_recall_at_5_floor(retriever: Retriever) -> None:
+    items = load_all()
+    ranks = [first_relevant_rank(retriever.search(i.question, state=i.state, k=10), i.expected_cites) for i in items]
+    misses = [i.id for i, r in zip(items, ranks) if r is None or r > 5]
+    recall5 = recall_at(ranks, 5)
+    assert recall5 >= RECALL_AT_5_FLOOR, f"recall@5 {recall5:.3f} (MRR {mrr(ranks):.3f}); misses: {misses}"

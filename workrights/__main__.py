@@ -1,0 +1,5 @@
+import sys
+
+from workrights.cli import main
+
+sys.exit(main())

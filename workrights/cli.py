@@ -1,0 +1,157 @@
+"""The ``workrights`` command: ingest, search, ask.
+
+Project errors become one line on stderr and exit code 1; ``--json`` gives the contract JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from workrights.errors import WorkrightsError
+from workrights.settings import ROLES, Settings
+
+__all__ = ["main", "build_parser"]
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rembedding {done}/{total} chunks", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import ingest_kb
+    from workrights.embeddings import make_embedder
+    from workrights.store import open_store, writer_lock
+
+    with writer_lock(settings):
+        store = open_store(settings, make_embedder(settings), rebuild=args.rebuild)
+        report = ingest_kb(store, settings.kb_dir, args.source or None, None if args.json else _progress)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        r = report
+        print(
+            f"{r.sources} sources, {r.documents} documents: {r.chunks_added} chunks added, {r.chunks_updated} updated, "
+            f"{r.chunks_removed} removed, {r.chunks_unchanged} unchanged in {r.seconds:.1f}s ({store.count()} in the store)"
+        )
+        for err in r.errors:
+            print(f"error: {err['source']}: {err['error']}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _assistant(settings: Settings) -> Any:
+    from workrights.answer import build_assistant
+
+    assistant = build_assistant(settings)
+    if assistant.retriever.store.count() == 0:
+        raise WorkrightsError("The knowledge base is not indexed yet; run `workrights ingest` first.")
+    return assistant
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from workrights.answer import validate_state
+
+    assistant = _assistant(settings)
+    hits = assistant.retriever.search(args.query, state=validate_state(args.state), k=args.k)
+    if args.json:
+        _print_json([h.to_dict() for h in hits])
+        return 0
+    for i, hit in enumerate(hits, 1):
+        c = hit.chunk
+        print(f"{i}. {c.cite}  [{c.jurisdiction}, {c.doc_type}]  score {hit.score:.4f}\n   {c.heading_path}\n   {c.url}")
+    if not hits:
+        print("No matches.")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    answer = _assistant(settings).ask(args.question, state=args.state, role=args.role)
+    if args.json:
+        _print_json(answer.to_dict())
+        return 0
+    print(answer.answer)
+    if answer.citations:
+        print("\nSources (law as of " + answer.as_of + "):")
+        for c in answer.citations:
+            print(f"  [{c.n}] {c.cite}: {c.title}\n      {c.url}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from evals.bench import render_markdown, run_bench
+
+    result = run_bench(settings, rounds=args.rounds)
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        _print_json(result)
+    else:
+        print(render_markdown(result))
+        print(f"\nwritten to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workrights",
+        description="Employment-law answers for US workers, cited to the law. Information, not legal advice.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="build or update the index", description="Build or update the index from kb/.\n\n"
+                       "example: workrights ingest --json", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--source", action="append", metavar="ID", help="only this source id (repeatable)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="search the knowledge base", description="Search the knowledge base.\n\n"
+                       "example: workrights search '29 USC 2612' --k 3", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query")
+    p.add_argument("--state", metavar="XX", help="two-letter state code (default: federal law only)")
+    p.add_argument("--k", type=int, default=10, help="number of hits (default 10)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="ask a question", description="Ask a question and get a cited answer.\n\n"
+                       "example: workrights ask 'How many weeks of FMLA leave can I take?'",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("question")
+    p.add_argument("--state", metavar="XX", help="two-letter state code (default: federal law only)")
+    p.add_argument("--role", choices=ROLES, default="employee")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("bench", help="measure index build and query latency", description="Measure index build "
+                       "speed, warm search/ask latency and peak memory on the built-in KB (in a temporary store).\n\n"
+                       "example: workrights bench --json", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=2, help="passes over the evaluation questions (default 2)")
+    p.add_argument("--output", default="evals/reports/bench.json", help="where to write the JSON result")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+        print("error: --k must be at least 1.", file=sys.stderr)
+        return 1
+    try:
+        return int(args.func(args, Settings.from_env()))
+    except WorkrightsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; run the command again to finish (completed work is kept).", file=sys.stderr)
+        return 1

@@ -1,0 +1,196 @@
+"""The extractive answer: the most relevant cited sentences of the top passages, grouped and numbered.
+
+No model writes anything here, so nothing can be invented: every line shown is a sentence of a retrieved
+passage, and it carries the citation that sentence carries in the knowledge base. In a summary a sentence
+without a citation is context, never shown as law.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workrights.citations import find_cites, normalize_text
+from workrights.keyword import analyze
+from workrights.schema import Chunk, Citation, Hit
+from workrights.text import split_sentences
+
+__all__ = ["Candidate", "Composed", "candidates", "compose", "GROUP_TITLES", "DISCLAIMER"]
+
+DISCLAIMER = (
+    "*This is general information from the law, not legal advice. For advice about your own situation, "
+    "contact the agency named here or an employment lawyer.*"
+)
+GROUP_TITLES = {
+    "rule": "What the law says",
+    "conditions": "Conditions and limits",
+    "policy": "What the company policy says",
+    "deadlines": "Deadlines",
+    "help": "Where to get help",
+}
+INTRO = {
+    "employee": "Here is what the law says about your question, in plain words.",
+    "advocate": "The provisions that bear on this question, with their citations:",
+    "hr": "What the law requires of the employer here, with citations:",
+}
+MAX_SENTENCES = 6
+MAX_PER_PASSAGE = 3
+
+_DEADLINE = re.compile(
+    r"\b(deadline|statute of limitations|within \w+ (?:days?|months?|years?)|\d+ days|days? (?:to|after|of)|"
+    r"(?:two|three|six|\d+) (?:years?|months?) (?:to|of|after|from))\b",
+    re.IGNORECASE,
+)
+_FILING = re.compile(r"\b(file|filing|sue|lawsuit|charge|complaint|revoke|consider)\b", re.IGNORECASE)
+_HELP = re.compile(
+    r"\b(EEOC|NLRB|OSHA|Wage and Hour|agency|hotline|lawyer|attorney|call|contact|1-8\d\d-)\b", re.IGNORECASE
+)
+_CONDITION = re.compile(
+    r"^(if|only|unless|to (?:be|qualify)|as long as)\b|\b(at least|eligible|must have|only if|unless|does not apply|"
+    r"doesn't apply|exempt|exception|covers? (?:employers|you)|covered)\b",
+    re.IGNORECASE,
+)
+_ASKS_NUMBER = re.compile(r"\b(how (?:many|much|long|old|soon)|when|deadline|minimum|maximum|limit|weeks?|days?)\b", re.I)
+_HAS_NUMBER = re.compile(r"\d|\b(one|two|three|six|twelve|thirty|ninety)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_rank: int
+    chunk: Chunk
+    display: str
+    quote: str
+    cites: tuple[str, ...]
+    terms: frozenset[str]
+
+
+@dataclass
+class Composed:
+    markdown: str
+    citations: list[Citation]
+    as_of: str
+    found: bool
+
+
+def _split_trailing_cites(sentence: str) -> tuple[str, list[str]]:
+    """``"Rule text (29 U.S.C. § 2612(a)(1))."`` -> ``("Rule text.", ["29 U.S.C. § 2612(a)(1)"])``."""
+    body = sentence.rstrip()
+    end = ""
+    if body and body[-1] in ".!?;":
+        body, end = body[:-1].rstrip(), body[-1]
+    if not body.endswith(")"):
+        return sentence, []
+    depth = 0
+    for i in range(len(body) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(body[i], 0)
+        if depth == 0:
+            cites = find_cites(body[i + 1 : -1])
+            if not cites:
+                return sentence, []
+            return body[:i].rstrip() + (end or "."), cites
+    return sentence, []
+
+
+def candidates(hits: Sequence[Hit]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for rank, hit in enumerate(hits):
+        for chunk in hit.section_chunks:
+            out.extend(_chunk_candidates(rank, chunk))
+    return out
+
+
+def _chunk_candidates(rank: int, chunk: Chunk) -> list[Candidate]:
+    out: list[Candidate] = []
+    for sentence in split_sentences(chunk.text):
+        if sentence.startswith("#") or len(sentence) < 20:
+            continue
+        if chunk.doc_type == "summary":
+            display, cites = _split_trailing_cites(sentence)
+            if not cites:
+                continue
+        else:
+            display, cites = sentence, [chunk.cite]
+        display = re.sub(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+", "", display)
+        out.append(Candidate(rank, chunk, display, sentence, tuple(cites), frozenset(analyze(display))))
+    return out
+
+
+def _score(c: Candidate, q_terms: frozenset[str], asks_number: bool, hits: Sequence[Hit]) -> float:
+    overlap = len(c.terms & q_terms)
+    score = overlap / (len(q_terms) ** 0.5 + 1) + 0.35 / (c.hit_rank + 1) + 0.3 * max(hits[c.hit_rank].similarity, 0)
+    if asks_number and _HAS_NUMBER.search(c.display):
+        score += 0.25
+    return score if overlap or c.hit_rank == 0 else score - 0.5
+
+
+def _select(pool: list[Candidate], question: str, hits: Sequence[Hit]) -> list[Candidate]:
+    q_terms = frozenset(analyze(question))
+    asks_number = bool(_ASKS_NUMBER.search(question))
+    ranked = sorted(pool, key=lambda c: -_score(c, q_terms, asks_number, hits))
+    chosen: list[Candidate] = []
+    per_passage: dict[int, int] = {}
+    seen: set[str] = set()
+    for cand in ranked:
+        key = cand.display.lower()
+        if key in seen or per_passage.get(cand.hit_rank, 0) >= MAX_PER_PASSAGE:
+            continue
+        if chosen and _score(cand, q_terms, asks_number, hits) <= 0.25:
+            break
+        chosen.append(cand)
+        seen.add(key)
+        per_passage[cand.hit_rank] = per_passage.get(cand.hit_rank, 0) + 1
+        if len(chosen) >= MAX_SENTENCES:
+            break
+    return chosen
+
+
+def _group(cand: Candidate, hits: Sequence[Hit]) -> str:
+    if cand.chunk.doc_type == "policy":
+        return "policy"
+    text = cand.display
+    if _DEADLINE.search(text) and _FILING.search(text):
+        return "deadlines"
+    if _HELP.search(text):
+        return "help"
+    if _CONDITION.search(text):
+        return "conditions"
+    return "rule"
+
+
+def _title(chunk: Chunk) -> str:
+    parts = chunk.heading_path.split(" > ")
+    return f"{parts[0]}: {parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+def compose(question: str, hits: Sequence[Hit], role: str = "employee") -> Composed:
+    """Build the answer from ``hits`` (best first); ``found`` is False when nothing citable matched."""
+    chosen = _select(candidates(hits), question, hits)
+    if not chosen:
+        return Composed("", [], "", False)
+    groups: dict[str, list[Candidate]] = {g: [] for g in GROUP_TITLES}
+    for cand in chosen:
+        groups[_group(cand, hits)].append(cand)
+    numbers: dict[tuple[str, str], int] = {}
+    citations: list[Citation] = []
+    lines = [INTRO.get(role, INTRO["employee"]), ""]
+    for group, members in groups.items():
+        if not members:
+            continue
+        lines.append(f"**{GROUP_TITLES[group]}**")
+        for cand in members:
+            chunk = cand.chunk
+            markers = []
+            for cite in cand.cites:
+                key = (cite, chunk.chunk_id)
+                if key not in numbers:
+                    numbers[key] = len(numbers) + 1
+                    citations.append(
+                        Citation(numbers[key], cite, _title(chunk), chunk.url, chunk.chunk_id, normalize_text(cand.quote))
+                    )
+                markers.append(f"[{numbers[key]}]")
+            lines.append(f"- {cand.display} {''.join(markers)}")
+        lines.append("")
+    lines.append(DISCLAIMER)
+    as_of = min((c.chunk.as_of for c in chosen if c.chunk.as_of), default="")
+    return Composed("\n".join(lines), citations, as_of, True)

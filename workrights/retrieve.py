@@ -1,0 +1,164 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, filtered by jurisdiction.
+
+Federal law always applies; a state adds its own law; company policies are always searchable. A question
+that names a section ("29 USC 2612", "§ 2000e-3", "section 7 of the NLRA") gets that section first.
+Only the best chunk of each section is returned, so five hits are five different passages.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from workrights.citations import find_cites, parse_query_cites, section_key, section_number
+from workrights.keyword import KeywordIndex
+from workrights.schema import Chunk, Hit, passage_text
+from workrights.settings import Settings
+from workrights.store import Store
+
+__all__ = ["Retriever", "jurisdictions_for", "search", "default_retriever", "RRF_K"]
+
+RRF_K = 60
+EXACT_CITE_BOOST = 1.0
+
+
+def jurisdictions_for(state: str | None) -> list[str]:
+    codes = ["US", "company"]
+    if state:
+        codes.append(state.upper())
+    return codes
+
+
+@dataclass
+class _Snapshot:
+    """Everything derived from the store's contents, rebuilt when the store changes."""
+
+    count: int
+    chunks: list[Chunk]
+    keywords: KeywordIndex
+    jurisdiction: np.ndarray
+    section_keys: list[frozenset[str]]
+    position: dict[str, int]
+    sections: dict[tuple[str, str], list[int]]
+
+
+def _section_keys(chunk: Chunk) -> frozenset[str]:
+    keys = {section_key(c) for c in find_cites(chunk.text)}
+    keys.add(section_key(chunk.cite))
+    return frozenset(keys)
+
+
+class Retriever:
+    def __init__(self, store: Store, names_file: Path | None = None, candidates: int = 50) -> None:
+        self.store = store
+        self._names_file = names_file
+        self._candidates = candidates
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def _current(self) -> _Snapshot:
+        count = self.store.count()
+        with self._lock:
+            if self._snapshot is None or self._snapshot.count != count:
+                chunks = self.store.all_chunks()
+                self._snapshot = _Snapshot(
+                    count=count,
+                    chunks=chunks,
+                    keywords=KeywordIndex([passage_text(c) for c in chunks]),
+                    jurisdiction=np.array([c.jurisdiction for c in chunks], dtype=object),
+                    section_keys=[_section_keys(c) for c in chunks],
+                    position={c.chunk_id: i for i, c in enumerate(chunks)},
+                    sections=_group_sections(chunks),
+                )
+            return self._snapshot
+
+    def warm(self) -> None:
+        """Build the keyword index and load the embedding model now rather than on the first question."""
+        self._current()
+        self.store.embedder.embed_query("warm up")
+
+    def search(self, query: str, *, state: str | None = None, k: int = 10) -> list[Hit]:
+        snap = self._current()
+        if not snap.chunks or not query.strip():
+            return []
+        allowed = jurisdictions_for(state)
+        hits: dict[str, Hit] = {}
+
+        dense = self.store.query(self.store.embedder.embed_query(query), self._candidates, allowed)
+        for rank, (chunk, similarity) in enumerate(dense):
+            hit = hits.setdefault(chunk.chunk_id, Hit(chunk=chunk, score=0.0))
+            hit.similarity = similarity
+            hit.score += 1.0 / (RRF_K + rank + 1)
+
+        mask = np.isin(snap.jurisdiction, allowed)
+        for rank, (i, score) in enumerate(snap.keywords.top(query, self._candidates, mask)):
+            chunk = snap.chunks[i]
+            hit = hits.setdefault(chunk.chunk_id, Hit(chunk=chunk, score=0.0))
+            hit.keyword_score = score
+            hit.score += 1.0 / (RRF_K + rank + 1)
+
+        self._boost_named_sections(query, snap, mask, hits)
+        best = _best_per_section(hits.values())[:k]
+        for hit in best:
+            siblings = snap.sections.get((hit.chunk.source_id, hit.chunk.heading_path), [])
+            hit.section = [snap.chunks[i] for i in siblings] or [hit.chunk]
+        return best
+
+    def _boost_named_sections(self, query: str, snap: _Snapshot, mask: np.ndarray, hits: dict[str, Hit]) -> None:
+        named = parse_query_cites(query, self._names_file)
+        if not named:
+            return
+        wanted = set(named.sections)
+        numbers = set(named.bare_numbers)
+        for i, keys in enumerate(snap.section_keys):
+            if not mask[i]:
+                continue
+            if keys & wanted or (numbers and {section_number(k) for k in keys} & numbers):
+                chunk = snap.chunks[i]
+                hit = hits.setdefault(chunk.chunk_id, Hit(chunk=chunk, score=0.0))
+                # The chunk's own citation naming the section outranks a passing mention of it.
+                own = section_key(chunk.cite) in wanted or section_number(chunk.cite) in numbers
+                hit.score += EXACT_CITE_BOOST * (1.5 if own else 1.0)
+                hit.exact_cite = True
+
+
+def _chunk_order(chunk: Chunk) -> int:
+    tail = chunk.chunk_id.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _group_sections(chunks: Sequence[Chunk]) -> dict[tuple[str, str], list[int]]:
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        groups.setdefault((chunk.source_id, chunk.heading_path), []).append(i)
+    for members in groups.values():
+        members.sort(key=lambda i: _chunk_order(chunks[i]))
+    return groups
+
+
+def _best_per_section(hits: Sequence[Hit] | object) -> list[Hit]:
+    best: dict[tuple[str, str], Hit] = {}
+    for hit in sorted(hits, key=lambda h: -h.score):  # type: ignore[arg-type]
+        key = (hit.chunk.source_id, hit.chunk.heading_path)
+        best.setdefault(key, hit)
+    return sorted(best.values(), key=lambda h: -h.score)
+
+
+@lru_cache(maxsize=1)
+def default_retriever() -> Retriever:
+    """The retriever for the environment's settings, built on first use (the CLI and app pass their own)."""
+    from workrights.embeddings import make_embedder
+    from workrights.store import open_store
+
+    settings = Settings.from_env()
+    return Retriever(open_store(settings, make_embedder(settings)), settings.kb_dir / "popular_names.toml")
+
+
+def search(query: str, *, state: str | None = None, k: int = 10) -> list[Hit]:
+    """Search the knowledge base configured by the environment (see ``Retriever.search``)."""
+    return default_retriever().search(query, state=state, k=k)

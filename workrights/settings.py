@@ -1,0 +1,90 @@
+"""One typed settings object, read from ``WORKRIGHTS_*`` environment variables.
+
+Built once by the CLI and by ``app.py`` and passed down; nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workrights.errors import ConfigError
+
+__all__ = ["Settings", "EMBEDDING_MODELS", "ROLES"]
+
+EMBEDDING_MODELS = ("local-minilm",)
+ROLES = ("employee", "advocate", "hr")
+
+
+def _default_kb_dir() -> Path:
+    import kb
+
+    return Path(kb.__file__).resolve().parent
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number; set it to a number such as {default}.") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is out of range; set it between {low} and {high}.")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number; set it to a number such as {default}.") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time configuration. See ``.env.example`` for each variable."""
+
+    data_dir: Path = Path(".workrights")
+    kb_dir: Path = field(default_factory=_default_kb_dir)
+    collection: str = "workrights"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    embedding: str = "local-minilm"
+    top_k: int = 5
+    min_similarity: float = 0.30
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    llm_model: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        embedding = env.get("WORKRIGHTS_EMBEDDING") or "local-minilm"
+        if embedding not in EMBEDDING_MODELS:
+            raise ConfigError(
+                f"WORKRIGHTS_EMBEDDING={embedding!r} is not known; use one of: {', '.join(EMBEDDING_MODELS)}."
+            )
+        collection = env.get("WORKRIGHTS_COLLECTION") or "workrights"
+        if not 3 <= len(collection) <= 512:
+            raise ConfigError("WORKRIGHTS_COLLECTION must be 3 to 512 characters long; pick a longer name.")
+        kb_dir = env.get("WORKRIGHTS_KB_DIR")
+        return cls(
+            data_dir=Path(env.get("WORKRIGHTS_DATA_DIR") or ".workrights"),
+            kb_dir=Path(kb_dir) if kb_dir else _default_kb_dir(),
+            collection=collection,
+            chroma_host=env.get("WORKRIGHTS_CHROMA_HOST") or None,
+            chroma_port=_int(env, "WORKRIGHTS_CHROMA_PORT", 8000, 1, 65535),
+            embedding=embedding,
+            top_k=_int(env, "WORKRIGHTS_TOP_K", 5, 1, 50),
+            min_similarity=_float(env, "WORKRIGHTS_MIN_SIMILARITY", 0.30),
+            openai_api_key=env.get("OPENAI_API_KEY") or None,
+            openai_base_url=env.get("OPENAI_BASE_URL") or None,
+            llm_model=env.get("WORKRIGHTS_LLM_MODEL") or None,
+        )
