@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 index: $(STAMP)
-	$(VENV)/bin/workrights ingest --if-empty
+	$(VENV)/bin/workrights ingest
 
 run: index
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
