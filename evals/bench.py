@@ -57,7 +57,7 @@ def run_bench(settings: Settings, rounds: int = 2) -> dict[str, Any]:
         unchanged = ingest_kb(store, bench_settings.kb_dir)
         retriever = Retriever(store, bench_settings.kb_dir / "popular_names.toml")
         assistant = build_assistant(bench_settings, retriever)
-        retriever.warm()
+        assistant.warm()
 
         search_ms: list[float] = []
         ask_ms: list[float] = []

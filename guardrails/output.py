@@ -34,9 +34,28 @@ def verify_citation(citation: Citation, hits: Sequence[Hit]) -> bool:
     return bool(citation.quote.strip()) and _squash(citation.quote) in _squash(chunk.text)
 
 
+def _ensure_notices(answer: Answer) -> Answer:
+    """The disclaimer always ends an answer; a crisis answer always starts with the crisis resources."""
+    from guardrails.escalation import crisis_banner
+    from workrights.compose import DISCLAIMER
+
+    text = answer.answer
+    if DISCLAIMER not in text and not answer.refused:
+        text = f"{text.rstrip()}\n\n{DISCLAIMER}"
+    if answer.escalation.level == "crisis" and not text.startswith(crisis_banner()):
+        text = f"{crisis_banner()}\n\n{text}"
+    return replace(answer, answer=text)
+
+
 def check_output(answer: Answer, hits: Sequence[Hit]) -> Answer:
-    if answer.refused or not answer.citations:
-        return answer
+    if answer.refused and not answer.citations:
+        return _ensure_notices(answer)
+    if not answer.citations:
+        return _ensure_notices(answer)
+    return _ensure_notices(_check_citations(answer, hits))
+
+
+def _check_citations(answer: Answer, hits: Sequence[Hit]) -> Answer:
     valid = {c.n: c for c in answer.citations if verify_citation(c, hits)}
     kept_lines = []
     for line in answer.answer.splitlines():

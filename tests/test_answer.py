@@ -31,7 +31,8 @@ def test_every_marker_maps_to_a_citation_quoted_from_a_retrieved_chunk(assistant
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers and markers == {c.n for c in answer.citations}
     hits = assistant.retriever.search(question, k=assistant.settings.top_k)
-    assert all(verify_citation(c, hits) for c in answer.citations)
+    support = [h for c in answer.citations if (h := assistant.retriever.find_cited(c.cite))]
+    assert all(verify_citation(c, [*hits, *support]) for c in answer.citations)
 
 
 def test_json_shape_is_the_contract(assistant: Assistant) -> None:
@@ -44,12 +45,24 @@ def test_json_shape_is_the_contract(assistant: Assistant) -> None:
 
 
 @pytest.mark.parametrize("question", ["What is the capital of France?", "How do I bake sourdough bread?"])
-def test_out_of_scope_questions_get_no_guess(assistant: Assistant, question: str) -> None:
+def test_out_of_scope_questions_get_a_short_polite_refusal(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
-    assert not answer.citations
-    assert "could not find" in answer.answer
+    assert answer.refused and not answer.citations
+    assert "US employment law" in answer.answer and len(answer.answer) < 200
+
+
+def test_work_question_the_kb_cannot_answer_gets_no_guess(make_settings, embedder, kb_settings) -> None:
+    from workrights.answer import build_assistant
+    from workrights.retrieve import Retriever
+    from workrights.store import open_store
+
+    settings = make_settings(WORKRIGHTS_KB_DIR=str(kb_settings.kb_dir))
+    store = open_store(settings, embedder)
+    assistant = build_assistant(settings, Retriever(store))
+    answer = assistant.ask("Does my employer have to give me paid jury duty leave?")
+    assert not answer.citations and "could not find" in answer.answer
     assert answer.escalation.level == "refer" and answer.escalation.contacts
-    assert "1-800-669-4000" in answer.answer
+    assert all(c.phone in answer.answer for c in answer.escalation.contacts)
 
 
 def test_roles_change_the_framing_not_the_law(assistant: Assistant) -> None:
@@ -89,6 +102,7 @@ def test_output_check_drops_fabricated_citations(assistant: Assistant) -> None:
     question = "How many weeks of FMLA leave can I take?"
     hits = assistant.retriever.search(question, k=5)
     good = assistant.ask(question)
+    hits = [*hits, *(h for c in good.citations if (h := assistant.retriever.find_cited(c.cite)))]
     real = good.citations[0]
     invented = [
         Citation(90, "29 U.S.C. § 9999", real.title, real.url, real.chunk_id, real.quote),  # cite not in chunk

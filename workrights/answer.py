@@ -1,29 +1,39 @@
-"""Answer a question: input guardrail, hybrid retrieval, extractive composition, output guardrail.
+"""Answer a question: input guardrails, hybrid retrieval, extractive composition, output guardrail.
 
 ``ask()`` is the one entry point the CLI, the app and the evals share. Guardrails fail closed: an error
-in either check refuses the answer and points to a human instead.
+in any check refuses the answer and points to a human instead. Only redacted text is searched or logged.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 import guardrails
-from workrights.compose import DISCLAIMER, compose
+from guardrails.escalation import build_escalation, crisis_banner
+from guardrails.evasion import LAWFUL_PATH
+from guardrails.injection import sanitize_hits
+from guardrails.router import route
+from guardrails.scope import about_work
+from guardrails.semantic import SemanticTriage
+from workrights.compose import DISCLAIMER, compose, quote_for, renumber
 from workrights.contacts import Directory, load_directory
 from workrights.errors import WorkrightsError
 from workrights.retrieve import Retriever, default_retriever
-from workrights.schema import Answer, Escalation, Hit
+from workrights.schema import Answer, Citation, Escalation, Hit
 from workrights.settings import ROLES, Settings
 
 __all__ = ["Assistant", "ask", "build_assistant", "default_assistant", "validate_state"]
 
+log = logging.getLogger("workrights")
 _STATE = re.compile(r"^[A-Z]{2}$")
+OUT_OF_SCOPE = "I can only help with questions about work and US employment law; ask about your job, pay, leave or rights at work."
 
 
 def validate_state(state: str | None) -> str | None:
@@ -36,6 +46,17 @@ def validate_state(state: str | None) -> str | None:
 
 
 @dataclass
+class _Draft:
+    """An answer being assembled: its parts, citations and the passages they rest on."""
+
+    body: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    support: list[Hit] = field(default_factory=list)
+    as_of: str = ""
+    found: bool = False
+
+
+@dataclass
 class Assistant:
     retriever: Retriever
     settings: Settings
@@ -43,6 +64,8 @@ class Assistant:
     check_input: Callable[..., guardrails.InputCheck] = guardrails.check_input
     check_output: Callable[[Answer, Sequence[Hit]], Answer] = guardrails.check_output
     clock: Callable[[], float] = field(default=time.perf_counter)
+    today: Callable[[], date] = field(default=date.today)
+    semantic: SemanticTriage | None = None
 
     def ask(
         self, question: str, *, state: str | None = None, role: str = "employee", history: Sequence[Any] = ()
@@ -52,87 +75,141 @@ class Assistant:
         state = validate_state(state)
         t0 = self.clock()
         timings = {"guard": 0.0, "retrieve": 0.0, "generate": 0.0, "total": 0.0}
-
         try:
-            checked = self.check_input(question, history=history)
+            checked = self.check_input(
+                question,
+                history=history,
+                today=self.today(),
+                deadlines_file=self.settings.kb_dir / "deadlines.toml",
+                semantic=self.semantic,
+            )
         except Exception:  # noqa: BLE001 - fail closed on any guardrail fault
+            log.exception("input guardrail failed")
             return self._finish(self._guard_failed(), timings, t0)
         timings["guard"] = (self.clock() - t0) * 1000
-        if checked.refused:
+        assessment = checked.assessment
+        log.info("question (redacted): %s | level=%s", checked.text, assessment.level if assessment else "-")
+        if checked.refused and not checked.evasion:
             answer = Answer(answer=checked.reason or "", refused=True, refusal_reason=checked.reason)
-            answer.escalation = checked.escalation or Escalation()
             return self._finish(answer, timings, t0)
 
         t1 = self.clock()
-        hits = self.retriever.search(checked.text, state=state, k=self.settings.top_k)
+        query = checked.text
+        if checked.evasion and assessment and assessment.evasion:
+            query = LAWFUL_PATH.get(assessment.evasion, query)
+        hits = sanitize_hits(self.retriever.search(query, state=state, k=self.settings.top_k))
         timings["retrieve"] = (self.clock() - t1) * 1000
 
         t2 = self.clock()
-        answer = self._compose(checked.text, hits, role)
-        if checked.escalation is not None and checked.escalation.level != "none":
-            answer.escalation = checked.escalation
+        try:
+            agencies = (assessment.agencies if assessment and assessment.agencies else route(checked.text, hits))
+            escalation = build_escalation(assessment, self.directory, agencies)
+            draft = self._draft(query, hits, role)
+            if not draft.found and escalation.level in ("none", "refer") and not about_work(checked.text):
+                return self._finish(Answer(answer=OUT_OF_SCOPE, refused=True, refusal_reason=OUT_OF_SCOPE), timings, t0)
+            answer = self._assemble(draft, escalation, assessment, checked, state)
+        except Exception:  # noqa: BLE001 - the notices are guardrails too: fail closed
+            log.exception("escalation failed")
+            return self._finish(self._guard_failed(), timings, t0)
         timings["generate"] = (self.clock() - t2) * 1000
 
         t3 = self.clock()
         try:
             had_citations = bool(answer.citations)
-            answer = self.check_output(answer, hits)
+            answer = self.check_output(answer, [*hits, *draft.support])
         except Exception:  # noqa: BLE001 - fail closed
+            log.exception("output guardrail failed")
             return self._finish(self._guard_failed(), timings, t0)
-        if had_citations and not answer.citations:
-            answer = self._not_found()
+        if had_citations and not answer.citations and not answer.refused:
+            answer = self._not_found(answer.escalation)
         timings["guard"] += (self.clock() - t3) * 1000
         return self._finish(answer, timings, t0)
 
-    def _relevant(self, hits: Sequence[Hit]) -> list[Hit]:
-        floor = self.settings.min_similarity
-        if not hits:
-            return []
-        top = hits[0]
-        if top.exact_cite or top.similarity >= floor:
-            return list(hits)
-        return []
+    def warm(self) -> None:
+        """Load the models and indexes now rather than on the first question."""
+        self.retriever.warm()
+        if self.semantic is not None:
+            self.semantic.warm()
 
-    def _compose(self, question: str, hits: Sequence[Hit], role: str) -> Answer:
-        relevant = self._relevant(hits)
+    # -- composing -------------------------------------------------------------------------------
+
+    def _draft(self, question: str, hits: Sequence[Hit], role: str) -> _Draft:
+        floor = self.settings.min_similarity
+        relevant = list(hits) if hits and (hits[0].exact_cite or hits[0].similarity >= floor) else []
         composed = compose(question, relevant, role) if relevant else None
         if composed is None or not composed.found:
-            return self._not_found()
-        return Answer(answer=composed.markdown, citations=composed.citations, as_of=composed.as_of)
+            return _Draft()
+        return _Draft(composed.markdown, list(composed.citations), [], composed.as_of, True)
 
-    def _agency_lines(self) -> list[str]:
-        return [
-            f"- **{c.name}**: {self.directory.handles.get(c.name, '')}. {c.phone}, {c.url}"
-            for c in self.directory.agencies
-        ]
+    def _supported_line(self, text: str, cite: str, draft: _Draft, state: str | None) -> str:
+        """``text`` with a [n] marker when a KB passage carries ``cite``; the passage joins the context."""
+        hit = self.retriever.find_cited(cite, state=state)
+        quote = quote_for(cite, hit.chunk) if hit else None
+        if hit is None or quote is None:
+            return text
+        chunk_cite = next((c.cite for c in draft.citations if c.chunk_id == hit.chunk.chunk_id and c.quote == quote), None)
+        n = max((c.n for c in draft.citations), default=0) + 1
+        exact = next((c for c in _cites_in(quote) if _same_section(c, cite)), cite)
+        draft.citations.append(Citation(n, chunk_cite or exact, _title(hit), hit.chunk.url, hit.chunk.chunk_id, quote))
+        draft.support.append(hit)
+        return f"{text} [{n}]"
 
-    def _not_found(self) -> Answer:
-        text = "\n".join(
-            [
-                "I could not find anything in the knowledge base that answers this question, so I will not guess.",
-                "",
-                "These agencies can tell you which law applies and how to file:",
-                *self._agency_lines(),
-                "",
-                DISCLAIMER,
-            ]
+    def _assemble(self, draft: _Draft, escalation: Escalation, assessment: Any, checked: Any, state: str | None) -> Answer:
+        parts: list[str] = []
+        if escalation.level == "crisis":
+            parts += [crisis_banner(), ""]
+        if checked.evasion:
+            parts += [f"**{checked.reason}**", ""]
+        deadlines = assessment.deadlines if assessment else []
+        if escalation.level == "urgent" and escalation.reasons:
+            reasons = "; ".join(escalation.reasons)
+            parts += [f"**This looks time-sensitive** ({reasons}). Act soon and keep copies of everything in writing.", ""]
+        if deadlines:
+            parts.append("**Filing deadlines**")
+            parts += [f"- {self._supported_line(d.sentence(), d.rule.cite, draft, state)}" for d in deadlines]
+            parts.append("")
+        if draft.found:
+            parts += [draft.body, ""]
+        else:
+            parts += ["I could not find anything in the knowledge base that answers this question, so I will not guess.", ""]
+        if not draft.found and escalation.level == "none":
+            routed = escalation.contacts or list(self.directory.core)
+            escalation = Escalation("refer", ["The knowledge base has no passage that answers this question."], routed)
+        contacts = [c for c in escalation.contacts if c not in self.directory.crisis] or (
+            [] if draft.found else list(self.directory.core)
         )
-        escalation = Escalation(
-            level="refer",
-            reasons=["The knowledge base has no passage that answers this question."],
-            contacts=list(self.directory.agencies),
+        if contacts:
+            parts.append("**Who can help**")
+            parts += [f"- **{c.name}**: {c.phone}, {c.url}" for c in contacts]
+            if escalation.level in ("refer", "urgent"):
+                parts.append("- An employment lawyer can advise on your own case; many offer a free first consultation.")
+            parts.append("")
+        parts.append(DISCLAIMER)
+        text, citations = renumber("\n".join(parts), draft.citations)
+        return Answer(
+            answer=text,
+            citations=citations,
+            escalation=escalation,
+            as_of=draft.as_of,
+            refused=bool(checked.evasion),
+            refusal_reason=checked.reason if checked.evasion else None,
         )
-        return Answer(answer=text, escalation=escalation, as_of=self.directory.as_of)
+
+    def _not_found(self, escalation: Escalation | None = None) -> Answer:
+        lines = ["I could not find anything in the knowledge base that answers this question, so I will not guess.", ""]
+        lines += ["These agencies can tell you which law applies and how to file:"]
+        lines += [f"- **{c.name}**: {self.directory.handles.get(c.name, '')}. {c.phone}, {c.url}" for c in self.directory.core]
+        lines += ["", DISCLAIMER]
+        if escalation is None or escalation.level == "none":
+            escalation = Escalation("refer", ["The knowledge base has no passage that answers this question."], list(self.directory.core))
+        return Answer(answer="\n".join(lines), escalation=escalation, as_of=self.directory.as_of)
 
     def _guard_failed(self) -> Answer:
         reason = "A safety check could not run, so no answer is shown; please try again or contact an agency below."
-        text = "\n".join([reason, "", "If you are in danger, call 911. To talk to someone now, call or text 988.", *self._agency_lines()])
-        escalation = Escalation(
-            level="refer",
-            reasons=["guardrail error"],
-            contacts=[*self.directory.crisis, *self.directory.agencies],
-        )
-        return Answer(answer=text, refused=True, refusal_reason=reason, escalation=escalation, as_of=self.directory.as_of)
+        lines = [reason, "", "If you are in danger, call 911. To talk to someone now, call or text 988."]
+        lines += [f"- **{c.name}**: {c.phone}, {c.url}" for c in self.directory.core]
+        escalation = Escalation(level="refer", reasons=["guardrail error"], contacts=[*self.directory.crisis, *self.directory.core])
+        return Answer(answer="\n".join(lines), refused=True, refusal_reason=reason, escalation=escalation, as_of=self.directory.as_of)
 
     def _finish(self, answer: Answer, timings: dict[str, float], t0: float) -> Answer:
         timings["total"] = (self.clock() - t0) * 1000
@@ -140,6 +217,23 @@ class Assistant:
         if not answer.as_of:
             answer.as_of = self.directory.as_of
         return answer
+
+
+def _cites_in(text: str) -> list[str]:
+    from workrights.citations import find_cites
+
+    return find_cites(text)
+
+
+def _same_section(a: str, b: str) -> bool:
+    from workrights.citations import section_key
+
+    return section_key(a) == section_key(b)
+
+
+def _title(hit: Hit) -> str:
+    parts = hit.chunk.heading_path.split(" > ")
+    return f"{parts[0]}: {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
 def build_assistant(settings: Settings, retriever: Retriever | None = None) -> Assistant:
@@ -150,7 +244,8 @@ def build_assistant(settings: Settings, retriever: Retriever | None = None) -> A
 
         store = open_store(settings, make_embedder(settings))
         retriever = Retriever(store, settings.kb_dir / "popular_names.toml")
-    return Assistant(retriever=retriever, settings=settings, directory=load_directory(settings.kb_dir))
+    semantic = SemanticTriage(retriever.store.embedder, settings.kb_dir / "triage_exemplars.jsonl", settings.data_dir / "cache")
+    return Assistant(retriever=retriever, settings=settings, directory=load_directory(settings.kb_dir), semantic=semantic)
 
 
 @lru_cache(maxsize=1)

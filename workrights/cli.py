@@ -84,6 +84,23 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from evals.runner import SETS, render_markdown, run_eval, write_report
+
+    sets = tuple(args.set) if args.set else SETS
+    unknown = [s for s in sets if s not in SETS]
+    if unknown:
+        raise WorkrightsError(f"Unknown evaluation set {unknown[0]!r}; use one of: {', '.join(SETS)}.")
+    assistant = _assistant(settings)
+    assistant.warm()
+    report = run_eval(assistant, sets)
+    regressions = write_report(report, Path(args.output))
+    print(json.dumps(report, indent=2) if args.json else render_markdown(report, regressions))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
@@ -131,6 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=ROLES, default="employee")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="run the evaluation sets", description="Run the evaluation sets through ask() "
+                       "and search() and write evals/reports/latest.json and .md.\n\n"
+                       "example: workrights eval --set escalation --set pii", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--set", action="append", metavar="NAME", help="retrieval, escalation, evasion, pii, injection, over_refusal")
+    p.add_argument("--mode", choices=["extractive"], default="extractive", help="answer mode (the LLM mode comes with its issue)")
+    p.add_argument("--output", default="evals/reports", help="report folder")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="measure index build and query latency", description="Measure index build "
                        "speed, warm search/ask latency and peak memory on the built-in KB (in a temporary store).\n\n"

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from workrights.citations import find_cites, normalize_text
 from workrights.keyword import analyze
 from workrights.schema import Chunk, Citation, Hit
 from workrights.text import split_sentences
 
-__all__ = ["Candidate", "Composed", "candidates", "compose", "GROUP_TITLES", "DISCLAIMER"]
+__all__ = ["Candidate", "Composed", "candidates", "compose", "quote_for", "renumber", "GROUP_TITLES", "DISCLAIMER"]
 
 DISCLAIMER = (
     "*This is general information from the law, not legal advice. For advice about your own situation, "
@@ -191,6 +191,25 @@ def compose(question: str, hits: Sequence[Hit], role: str = "employee") -> Compo
                 markers.append(f"[{numbers[key]}]")
             lines.append(f"- {cand.display} {''.join(markers)}")
         lines.append("")
-    lines.append(DISCLAIMER)
     as_of = min((c.chunk.as_of for c in chosen if c.chunk.as_of), default="")
-    return Composed("\n".join(lines), citations, as_of, True)
+    return Composed("\n".join(lines).rstrip(), citations, as_of, True)
+
+
+def quote_for(cite: str, chunk: Chunk) -> str | None:
+    """The sentence of ``chunk`` that carries ``cite`` (as the passage writes it), for a supporting citation."""
+    wanted = normalize_text(cite)
+    for sentence in split_sentences(chunk.text):
+        if wanted in {normalize_text(c) for c in find_cites(sentence)}:
+            return normalize_text(sentence)
+    return None
+
+
+def renumber(text: str, citations: Sequence[Citation]) -> tuple[str, list[Citation]]:
+    """Number citations in order of first appearance in ``text``; drop those never referenced."""
+    order: dict[int, int] = {}
+    for m in re.finditer(r"\[(\d+)\]", text):
+        order.setdefault(int(m.group(1)), len(order) + 1)
+    by_n = {c.n: c for c in citations}
+    new_text = re.sub(r"\[(\d+)\]", lambda m: f"[{order[int(m.group(1))]}]", text)
+    ordered = [replace(by_n[old], n=new) for old, new in sorted(order.items(), key=lambda kv: kv[1]) if old in by_n]
+    return new_text, ordered

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workrights.citations import find_cites, parse_query_cites, section_key, section_number
+from workrights.citations import find_cites, normalize_text, parse_query_cites, section_key, section_number
 from workrights.keyword import KeywordIndex
 from workrights.schema import Chunk, Hit, passage_text
 from workrights.settings import Settings
@@ -108,6 +108,26 @@ class Retriever:
             siblings = snap.sections.get((hit.chunk.source_id, hit.chunk.heading_path), [])
             hit.section = [snap.chunks[i] for i in siblings] or [hit.chunk]
         return best
+
+    def find_cited(self, cite: str, *, state: str | None = None) -> Hit | None:
+        """The passage that carries ``cite`` (exact citation preferred, then the same section), as a hit."""
+        snap = self._current()
+        allowed = set(jurisdictions_for(state))
+        wanted_exact, wanted_section = normalize_text(cite), section_key(cite)
+        best: int | None = None
+        for i, chunk in enumerate(snap.chunks):
+            if chunk.jurisdiction not in allowed or wanted_section not in snap.section_keys[i]:
+                continue
+            if wanted_exact in {normalize_text(c) for c in find_cites(chunk.text)}:
+                best = i
+                break
+            if best is None:
+                best = i
+        if best is None:
+            return None
+        chunk = snap.chunks[best]
+        siblings = snap.sections.get((chunk.source_id, chunk.heading_path), [])
+        return Hit(chunk=chunk, score=0.0, section=[snap.chunks[j] for j in siblings] or [chunk])
 
     def _boost_named_sections(self, query: str, snap: _Snapshot, mask: np.ndarray, hits: dict[str, Hit]) -> None:
         named = parse_query_cites(query, self._names_file)

@@ -133,9 +133,14 @@ class Contact:
 
 @dataclass(frozen=True)
 class Deadline:
+    """A filing deadline: the contract's claim/days/cite, plus the countdown when the event date is known."""
+
     claim: str
     days: int
     cite: str
+    last_day: str | None = None
+    days_left: int | None = None
+    note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,136 @@
+"""One assessment of a question: triage, agencies, deadlines, evasion, injection and scope together.
+
+``check_input`` turns this into an ``InputCheck``; the evals call it directly to score each part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from guardrails.dates import find_event_date
+from guardrails.deadlines import DeadlineResult, compute, load_rules
+from guardrails.evasion import evasion_topic
+from guardrails.injection import is_injection
+from guardrails.pii import Redaction, redact
+from guardrails.router import route
+from guardrails.semantic import SemanticTriage, SemanticVote
+from guardrails.scope import foreign_jurisdiction
+from guardrails.triage import LEVEL_ORDER, Triage, triage
+from workrights.schema import Hit
+
+__all__ = ["Assessment", "assess", "claims_for"]
+
+_AGE = re.compile(r"(?i)\b(?:age|aged?|ageist|older|too old|over (?:40|50|60|fifty|sixty)|\d\d[- ]year[- ]old|retire\w*|young(?:er)? (?:guy|people|workers))\b")
+_FMLA = re.compile(r"(?i)\b(?:fmla|family (?:and|&) medical leave|medical leave|maternity leave|paternity leave|leave)\b")
+_RETALIATION_OR_FIRING = re.compile(r"(?i)\b(?:fired|terminat\w+|let (?:me|us) go|retaliat\w+|demot\w+|written up|wrote me up|cut my|punish\w*|disciplin\w*|last day)\b")
+_RIGHT_TO_SUE = re.compile(r"(?i)\bright[- ]to[- ]sue\b")
+_FEDERAL = re.compile(
+    r"(?i)\b(?:federal (?:employee|agency|job|government|worker|civilian)|work(?:s|ed|ing)? (?:for|at) the (?:va|irs|usps|post office|federal government|army|navy|air force|dod|tsa|department of \w+)|"
+    r"the va\b|usps|postal (?:service|worker)|gs-\d+|federal civil service)\b"
+)
+_SEVERANCE = re.compile(r"(?i)\b(?:severance|separation agreement|release of (?:all )?claims|sign (?:a|the|this) (?:release|waiver))\b")
+_ASKS_DEADLINE = re.compile(r"(?i)\b(?:deadline|how long (?:do|does|did) (?:i|we|they|you|someone|workers?)|time limit|still (?:file|sue|do anything)|too late|statute of limitations|how much time|by when)\b")
+
+
+@dataclass
+class Assessment:
+    redaction: Redaction
+    triage: Triage
+    agencies: list[str]
+    deadlines: list[DeadlineResult] = field(default_factory=list)
+    evasion: str | None = None
+    injection: bool = False
+    foreign: bool = False
+
+    @property
+    def level(self) -> str:
+        return self.triage.level
+
+
+def claims_for(text: str, agencies: Sequence[str]) -> list[str]:
+    """Deadline rule ids that fit the situation, most specific first."""
+    ids: list[str] = []
+    if _RIGHT_TO_SUE.search(text):
+        ids.append("right_to_sue")
+    if _FEDERAL.search(text):
+        ids.append("federal_eeo")
+    for agency in agencies[:2]:
+        if agency == "eeoc" and not _FEDERAL.search(text):
+            ids.append("adea_charge" if _AGE.search(text) else "eeoc_charge")
+        elif agency == "whd":
+            ids.append("fmla_suit" if _FMLA.search(text) else "flsa_suit")
+        elif agency == "nlrb":
+            ids.append("nlrb_charge")
+        elif agency == "osha" and _RETALIATION_OR_FIRING.search(text):
+            ids.append("osha_11c")
+        elif agency == "ier":
+            ids.append("ier_charge")
+    if _SEVERANCE.search(text):
+        ids += ["adea_waiver_consider", "adea_waiver_revoke"]
+    return list(dict.fromkeys(ids))
+
+
+# Thresholds for the semantic layer: a level is raised only on a clear vote among close neighbours;
+# crisis needs less, because missing one is the worst error the tool can make.
+CRISIS_SIMILARITY = 0.65
+CRISIS_GAP = 0.06  # the crisis neighbour must be about as close as the closest neighbour of any level
+CRISIS_SHARE = 0.4
+LEVEL_SHARE = 0.55
+LEVEL_SIMILARITY = 0.5
+
+
+def _crisis_like(vote: SemanticVote, share: float) -> bool:
+    close = vote.crisis_similarity >= CRISIS_SIMILARITY and vote.crisis_similarity >= vote.top_similarity - CRISIS_GAP
+    return close or (vote.level == "crisis" and vote.share >= share)
+
+
+def _semantic(result: Triage, text: str, history: Sequence[str], semantic: SemanticTriage) -> None:
+    for earlier in history:
+        if _crisis_like(semantic.vote(earlier), 0.5):
+            result.raise_to("crisis", "a situation like others that needed crisis help (said earlier in this conversation)")
+    vote = semantic.vote(text)
+    if _crisis_like(vote, CRISIS_SHARE):
+        result.raise_to("crisis", "a situation like others that needed crisis help")
+    elif vote.level in ("urgent", "refer") and vote.share >= LEVEL_SHARE and vote.top_similarity >= LEVEL_SIMILARITY:
+        result.raise_to(vote.level, "a situation like others that needed " + ("urgent help" if vote.level == "urgent" else "an agency or a lawyer"))
+
+
+def assess(
+    question: str,
+    history: Sequence[str] = (),
+    *,
+    today: date,
+    deadlines_file: Path,
+    hits: Sequence[Hit] = (),
+    semantic: SemanticTriage | None = None,
+) -> Assessment:
+    redaction = redact(question)
+    text = redaction.text
+    history_text = [redact(h).text for h in history]
+    result = triage(text, history_text)
+    if semantic is not None:
+        _semantic(result, text, history_text, semantic)
+    context = " ".join([*history_text[-2:], text])
+    agencies = route(context, hits)
+    wants_deadlines = (
+        LEVEL_ORDER[result.level] >= LEVEL_ORDER["refer"]
+        or bool(_ASKS_DEADLINE.search(text))
+        or find_event_date(context, today) is not None
+    )
+    rules = load_rules(deadlines_file)
+    deadlines = [compute(rules[i], context, today) for i in claims_for(context, agencies)] if wants_deadlines else []
+    if any(d.urgent for d in deadlines) and LEVEL_ORDER[result.level] < LEVEL_ORDER["urgent"]:
+        result.raise_to("urgent", "a filing deadline that is near or past")
+    return Assessment(
+        redaction=redaction,
+        triage=result,
+        agencies=agencies,
+        deadlines=deadlines,
+        evasion=evasion_topic(text),
+        injection=is_injection(text),
+        foreign=foreign_jurisdiction(text),
+    )

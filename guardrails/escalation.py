@@ -1,0 +1,62 @@
+"""Build the escalation object and the notices shown with an answer.
+
+Crisis resources come before anything else; an urgent situation leads with its deadlines and the agency
+to call; a referral ends the answer with where to get help. Numbers and contacts come from the verified
+tables in ``kb/`` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from guardrails.assess import Assessment
+from guardrails.deadlines import DeadlineResult
+from workrights.contacts import Directory
+from workrights.schema import Contact, Deadline, Escalation
+
+__all__ = ["build_escalation", "crisis_banner", "deadline_lines", "to_deadline"]
+
+CRISIS_BANNER = (
+    "**If you are in danger right now, call 911.** If you are thinking about suicide or hurting yourself, "
+    "call or text **988** (988 Suicide & Crisis Lifeline; chat at 988lifeline.org; press 1 for veterans, 2 for Spanish). "
+    "You do not have to handle this alone. The information below can wait until you are safe."
+)
+
+
+def to_deadline(result: DeadlineResult) -> Deadline:
+    return Deadline(
+        claim=result.rule.claim,
+        days=result.period_days,
+        cite=result.rule.cite,
+        last_day=result.last_day.isoformat() if result.last_day else None,
+        days_left=result.days_left,
+        note=result.sentence(),
+    )
+
+
+def _contacts(directory: Directory, agencies: Sequence[str], level: str) -> list[Contact]:
+    by_id = dict(zip(directory.agency_ids, directory.agencies))
+    chosen = [by_id[a] for a in agencies[:2] if a in by_id]
+    if level == "crisis":
+        return [*directory.crisis, *chosen]
+    return chosen
+
+
+def build_escalation(assessment: Assessment | None, directory: Directory, agencies: Sequence[str]) -> Escalation:
+    if assessment is None:
+        return Escalation()
+    level = assessment.level
+    return Escalation(
+        level=level,
+        reasons=list(assessment.triage.reasons),
+        contacts=_contacts(directory, agencies, level),
+        deadlines=[to_deadline(d) for d in assessment.deadlines],
+    )
+
+
+def crisis_banner() -> str:
+    return CRISIS_BANNER
+
+
+def deadline_lines(deadlines: Sequence[DeadlineResult]) -> list[str]:
+    return [d.sentence() for d in deadlines]

@@ -1,0 +1,78 @@
+"""Semantic triage: the levels of the most similar labelled situations, by embedding similarity.
+
+Keyword rules miss paraphrase ("room is spinning, took too many of the pills"); a vote among the nearest
+labelled exemplars (``kb/triage_exemplars.jsonl``, product data kept apart from the evaluation sets) catches
+many of them. It can only raise a level, never lower one, and it runs on redacted text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from workrights.embeddings import Embedder
+
+__all__ = ["SemanticTriage", "SemanticVote"]
+
+LEVELS = ("none", "refer", "urgent", "crisis")
+
+
+@dataclass(frozen=True)
+class SemanticVote:
+    level: str
+    share: float
+    top_similarity: float
+    crisis_similarity: float
+
+
+class SemanticTriage:
+    def __init__(self, embedder: Embedder, exemplars: Path, cache_dir: Path | None = None, k: int = 7) -> None:
+        self._embedder = embedder
+        self._path = exemplars
+        self._cache_dir = cache_dir
+        self._k = k
+        self._lock = threading.Lock()
+        self._matrix: np.ndarray | None = None
+        self._levels: list[str] = []
+
+    def _load(self) -> tuple[np.ndarray, list[str]]:
+        with self._lock:
+            if self._matrix is None:
+                raw = self._path.read_bytes()
+                rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+                self._levels = [r["level"] for r in rows]
+                key = hashlib.sha256(raw + self._embedder.name.encode()).hexdigest()[:16]
+                cache = self._cache_dir / f"triage-{key}.npy" if self._cache_dir else None
+                if cache is not None and cache.exists():
+                    self._matrix = np.load(cache)
+                else:
+                    self._matrix = np.asarray(self._embedder.embed_documents([r["text"] for r in rows]), dtype=np.float32)
+                    if cache is not None:
+                        cache.parent.mkdir(parents=True, exist_ok=True)
+                        np.save(cache, self._matrix)
+            return self._matrix, self._levels
+
+    def warm(self) -> None:
+        self._load()
+
+    def vote(self, text: str) -> SemanticVote:
+        matrix, levels = self._load()
+        query = np.asarray(self._embedder.embed_query(text), dtype=np.float32)
+        sims = matrix @ query
+        top = np.argsort(-sims)[: self._k]
+        scores = {level: 0.0 for level in LEVELS}
+        for i in top:
+            scores[levels[i]] += max(float(sims[i]), 0.0)
+        total = sum(scores.values()) or 1.0
+        best = max(LEVELS, key=lambda lvl: scores[lvl])
+        crisis = [float(sims[i]) for i in range(len(levels)) if levels[i] == "crisis"]
+        return SemanticVote(best, scores[best] / total, float(sims[top[0]]), max(crisis, default=0.0))
+
+    def votes(self, texts: Sequence[str]) -> list[SemanticVote]:
+        return [self.vote(t) for t in texts]
