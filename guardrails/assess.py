@@ -27,7 +27,7 @@ __all__ = ["Assessment", "assess", "claims_for"]
 _AGE = re.compile(r"(?i)\b(?:age|aged?|ageist|older|too old|over (?:40|50|60|fifty|sixty)|\d\d[- ]year[- ]old|retire\w*|young(?:er)? (?:guy|people|workers))\b")
 _FMLA = re.compile(r"(?i)\b(?:fmla|family (?:and|&) medical leave|medical leave|maternity leave|paternity leave|leave)\b")
 _RETALIATION_OR_FIRING = re.compile(r"(?i)\b(?:fired|terminat\w+|let (?:me|us) go|retaliat\w+|demot\w+|written up|wrote me up|cut my|punish\w*|disciplin\w*|last day)\b")
-_RIGHT_TO_SUE = re.compile(r"(?i)\bright[- ]to[- ]sue\b")
+_RIGHT_TO_SUE = re.compile(r"(?i)\bright[- ]to[- ]sue\b|\bderecho a demandar\b")
 _FEDERAL = re.compile(
     r"(?i)\b(?:federal (?:employee|agency|job|government|worker|civilian)|work(?:s|ed|ing)? (?:for|at) the (?:va|irs|usps|post office|federal government|army|navy|air force|dod|tsa|department of \w+)|"
     r"the va\b|usps|postal (?:service|worker)|gs-\d+|federal civil service)\b"
@@ -83,6 +83,15 @@ LEVEL_SHARE = 0.55
 LEVEL_SIMILARITY = 0.5
 
 
+_ES_WORDS = re.compile(r"(?i)\b(?:que|de|la|el|me|mi|es|por|para|con|no|y|los|las|una|un|tengo|puedo|trabajo|jefe)\b")
+
+
+def _spanish(text: str) -> bool:
+    """The embedding model reads English only; Spanish text is left to the Spanish rules."""
+    words = text.split()
+    return len(words) >= 3 and len(_ES_WORDS.findall(text)) / len(words) > 0.3
+
+
 def _crisis_like(vote: SemanticVote, share: float) -> bool:
     close = vote.crisis_similarity >= CRISIS_SIMILARITY and vote.crisis_similarity >= vote.top_similarity - CRISIS_GAP
     return close or (vote.level == "crisis" and vote.share >= share)
@@ -99,6 +108,29 @@ def _semantic(result: Triage, text: str, history: Sequence[str], semantic: Seman
         result.raise_to(vote.level, "a situation like others that needed " + ("urgent help" if vote.level == "urgent" else "an agency or a lawyer"))
 
 
+# Evasion by similarity applies only to questions asked from the employer's side, and only on a clear vote
+# among the three nearest labelled requests: a worker asking "can they fire me for..." is never evasion.
+EVASION_K_SHARE = 0.99  # all three nearest labelled requests must be evasion
+_EMPLOYER_SIDE = re.compile(
+    r"(?i)\b(?:can|could|should|how (?:do|can|should)|is it (?:ok|okay|legal) (?:if|for)|what'?s the (?:best|safest|cleanest) way (?:to|for)|any way to)\s+"
+    r"(?:we|i)\s+(?:\w+\s+){0,2}(?:hire|fire|terminate|term|let|pay|classify|ask|require|make|deny|refuse|decline|discipline|move|schedule|cut|dock|"
+    r"keep|offer|word|avoid|screen|get|give|tell|call|use|run|document|write|put|switch|retitle|stop|track|find)\b|"
+    r"\b(?:our|my) (?:employees|staff|workers|team members|drivers|servers|cashiers|managers|supervisors|nurses|techs|interns|hires|reps)\b|"
+    r"\b(?:an?|the|one of our|this) (?:employee|applicant|candidate|new hire)\b"
+)
+_WORKER_SIDE = re.compile(
+    r"(?i)\bmy (?:boss|manager|employer|supervisor|job|company|lead|foreman|hr)\b|\b(?:can|could|did|do) (?:they|he|she|my \w+) (?:\w+ )?(?:fire|make|write|dock|cut) (?:me|us)\b|"
+    r"\bdo (?:we|i) (?:get|have)\b|\b(?:made|make|makes) (?:me|us)\b"
+)
+
+
+def _semantic_evasion(text: str, role: str, evasion: SemanticTriage | None) -> bool:
+    if evasion is None or _WORKER_SIDE.search(text) or not (_EMPLOYER_SIDE.search(text) or role == "hr"):
+        return False
+    vote = evasion.vote(text)
+    return (vote.shares or {}).get("evasion", 0.0) >= EVASION_K_SHARE
+
+
 def assess(
     question: str,
     history: Sequence[str] = (),
@@ -107,13 +139,17 @@ def assess(
     deadlines_file: Path,
     hits: Sequence[Hit] = (),
     semantic: SemanticTriage | None = None,
+    evasion: SemanticTriage | None = None,
+    role: str = "employee",
 ) -> Assessment:
     redaction = redact(question)
     text = redaction.text
     history_text = [redact(h).text for h in history]
-    result = triage(text, history_text)
-    if semantic is not None:
-        _semantic(result, text, history_text, semantic)
+    # The keyword rules read the raw words in memory (redaction would hide "heart attack" from them);
+    # nothing raw is logged, stored or sent anywhere.
+    result = triage(" ".join(question.split()), list(history))
+    if semantic is not None and not _spanish(text):
+        _semantic(result, text, [h for h in history_text if not _spanish(h)], semantic)
     context = " ".join([*history_text[-2:], text])
     agencies = route(context, hits)
     wants_deadlines = (
@@ -130,7 +166,7 @@ def assess(
         triage=result,
         agencies=agencies,
         deadlines=deadlines,
-        evasion=evasion_topic(text),
+        evasion=evasion_topic(text) or ("generic" if _semantic_evasion(text, role, evasion) else None),
         injection=is_injection(text),
         foreign=foreign_jurisdiction(text),
     )

@@ -35,6 +35,8 @@ _MONTH_ONLY = re.compile(
     rf"\b(?:in|back in|since|during|around|early|mid|late|end of|beginning of|start of)\s+(?:the\s+)?(early|mid|late|end of|beginning of|start of)?\s*-?\s*({_MONTH_RE})\b(?!\s+\d)(?:,?\s+(\d{{4}}))?",
     re.IGNORECASE,
 )
+_HACE = re.compile(r"\bhace\s+(\d+|un|una|dos|tres|cuatro|cinco|seis)\s+(d[ií]as?|semanas?|mes(?:es)?|a[nñ]os?)\b", re.IGNORECASE)
+_ES_NUM = {"un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6}
 _SIMPLE = re.compile(r"\b(today|yesterday|this morning|earlier today|tonight)\b", re.IGNORECASE)
 
 
@@ -124,6 +126,17 @@ def _relative(text: str, today: date) -> list[tuple[int, date]]:
         else:
             back = (today.weekday() - _WEEKDAYS[word]) % 7 or 7
             found.append((m.start(), today - timedelta(days=back)))
+    for m in _HACE.finditer(text):
+        n = int(m.group(1)) if m.group(1).isdigit() else _ES_NUM[m.group(1).lower()]
+        unit = m.group(2).lower()
+        if unit.startswith("d"):
+            found.append((m.start(), today - timedelta(days=n)))
+        elif unit.startswith("s"):
+            found.append((m.start(), today - timedelta(days=7 * n)))
+        elif unit.startswith("m"):
+            found.append((m.start(), add_months(today, -n)))
+        else:
+            found.append((m.start(), add_months(today, -12 * n)))
     for m in _SIMPLE.finditer(text):
         found.append((m.start(), today - timedelta(days=1 if m.group(1).lower() == "yesterday" else 0)))
     return found

@@ -56,6 +56,8 @@ def check_input(
     today: date | None = None,
     deadlines_file: Path | None = None,
     semantic: SemanticTriage | None = None,
+    evasion: SemanticTriage | None = None,
+    role: str = "employee",
 ) -> InputCheck:
     text = " ".join(question.split())
     if not text:
@@ -68,7 +70,9 @@ def check_input(
         import kb
 
         deadlines_file = Path(kb.__file__).resolve().parent / "deadlines.toml"
-    result = assess(text, user_turns(history), today=today or date.today(), deadlines_file=deadlines_file, semantic=semantic)
+    result = assess(
+        text, user_turns(history), today=today or date.today(), deadlines_file=deadlines_file, semantic=semantic, evasion=evasion, role=role
+    )
     check = InputCheck(result.redaction.text, assessment=result)
     if result.level == "crisis":
         return check

@@ -24,7 +24,8 @@ _WORK = re.compile(
     r"part[- ]?tim\w*|full[- ]?tim\w*|hours|workers?|labou?r|shifts?|site|job ?site|worksite|scaffold\w*|warehouse|factory|plant|"
     r"crew|construction|safety|unsafe|dangerous|hazard\w*|green card|work permit|visa|passport|hr\b|boss|foreman|"
     r"trabaj\w*|salario|sueldo|jefe|patr[oó]n|emple\w*|despid\w*|horas|licencia|embarazada|recursos humanos|capacitaci[oó]n|"
-    r"sindicato|indocumentad\w*|pago|pagar|migraci[oó]n|descansos?|acoso)\b"
+    r"sindicato|indocumentad\w*|pago|pagar|migraci[oó]n|descansos?|acoso|almuerzo|ley|patr[oó]n|gerente|supervisor[a]?|turnos?|"
+    r"vacaciones|enferm\w*|seguro|derechos?|renuncia\w*|contrat\w*|obrer\w*)\b"
 )
 
 

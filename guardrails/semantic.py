@@ -1,6 +1,6 @@
 """Semantic triage: the levels of the most similar labelled situations, by embedding similarity.
 
-Keyword rules miss paraphrase ("room is spinning, took too many of the pills"); a vote among the nearest
+The same vote, over ``kb/evasion_exemplars.jsonl``, backs the evasion rules. Keyword rules miss paraphrase ("room is spinning, took too many of the pills"); a vote among the nearest
 labelled exemplars (``kb/triage_exemplars.jsonl``, product data kept apart from the evaluation sets) catches
 many of them. It can only raise a level, never lower one, and it runs on redacted text.
 """
@@ -29,10 +29,14 @@ class SemanticVote:
     share: float
     top_similarity: float
     crisis_similarity: float
+    shares: dict[str, float] | None = None
 
 
 class SemanticTriage:
-    def __init__(self, embedder: Embedder, exemplars: Path, cache_dir: Path | None = None, k: int = 7) -> None:
+    def __init__(
+        self, embedder: Embedder, exemplars: Path, cache_dir: Path | None = None, k: int = 7, label_key: str = "level"
+    ) -> None:
+        self._label_key = label_key
         self._embedder = embedder
         self._path = exemplars
         self._cache_dir = cache_dir
@@ -46,7 +50,7 @@ class SemanticTriage:
             if self._matrix is None:
                 raw = self._path.read_bytes()
                 rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
-                self._levels = [r["level"] for r in rows]
+                self._levels = [r[self._label_key] for r in rows]
                 key = hashlib.sha256(raw + self._embedder.name.encode()).hexdigest()[:16]
                 cache = self._cache_dir / f"triage-{key}.npy" if self._cache_dir else None
                 if cache is not None and cache.exists():
@@ -66,13 +70,15 @@ class SemanticTriage:
         query = np.asarray(self._embedder.embed_query(text), dtype=np.float32)
         sims = matrix @ query
         top = np.argsort(-sims)[: self._k]
-        scores = {level: 0.0 for level in LEVELS}
+        labels = sorted(set(levels), key=lambda lvl: LEVELS.index(lvl) if lvl in LEVELS else len(LEVELS))
+        scores = {label: 0.0 for label in labels}
         for i in top:
             scores[levels[i]] += max(float(sims[i]), 0.0)
         total = sum(scores.values()) or 1.0
-        best = max(LEVELS, key=lambda lvl: scores[lvl])
+        best = max(labels, key=lambda lvl: scores[lvl])
         crisis = [float(sims[i]) for i in range(len(levels)) if levels[i] == "crisis"]
-        return SemanticVote(best, scores[best] / total, float(sims[top[0]]), max(crisis, default=0.0))
+        shares = {label: score / total for label, score in scores.items()}
+        return SemanticVote(best, shares[best], float(sims[top[0]]), max(crisis, default=0.0), shares)
 
     def votes(self, texts: Sequence[str]) -> list[SemanticVote]:
         return [self.vote(t) for t in texts]

@@ -197,7 +197,8 @@ def _extend(rules: dict[str, re.Pattern[str]], reason: str, *patterns: str) -> N
 _extend(_CRISIS, "thoughts of suicide or self-harm",
         r"\bno quiero (?:seguir )?(?:vivir|viviendo)\b", r"\bme quiero morir\b", r"\bquiero morirme\b", r"\bno (?:aguanto|puedo) m[aá]s\b",
         r"\bpara qu[eé] sigo\b", r"\b(?:tomarme|tom[eé]) (?:todas )?(?:las|mis) pastillas\b", r"\bhacerme da[nñ]o\b", r"\bdesaparecer para siempre\b",
-        r"\b(?:took|taken|take) (?:way )?too many (?:of )?(?:the |my )?(?:pills|pain pills|meds)")
+        r"\b(?:took|taken|take) (?:way )?too many (?:of )?(?:the |my )?(?:pills|pain pills|meds)",
+        r"\bme cort[eé]\b", r"\bcortarme\b", r"\bme lastim[eé]\b", r"\blastimarme\b")
 _extend(_CRISIS, "immediate danger",
         r"\bhuele (?:muy )?(?:fuerte )?a gas\b", r"\bfuga de gas\b", r"\bme (?:peg[oó]|golpe[oó]|atac[oó])\b", r"\bno puedo respirar\b",
         r"\bincendio\b", r"\bme (?:encerr[oó]|encerraron)\b", r"\bchest (?:is )?(?:tight|pain|hurts)\b", r"\bseeing spots\b",
@@ -211,13 +212,49 @@ _extend(_URGENT, "threats about immigration status", r"\bllamar a (?:la )?(?:inm
 _extend(_URGENT, "ongoing harassment or assault", r"\bme sigue (?:tocando|acosando|molestando)\b", r"\bacoso\b")
 _extend(_REFER, "a possible violation", r"\bno me (?:paga|pagan|pag[oó])\b", r"\bhoras extras?\b.{0,30}\b(?:no|nunca)\b", r"\bme deben\b")
 
+_extend(_CRISIS, "immediate danger",
+        r"\bchest\b.{0,20}\b(?:tight|pain|hurts|pressure|crushing|heavy)\b", r"\b(?:arm|face|lips?|legs?|hands?)\b.{0,15}\bnumb\b",
+        r"\bcan'?t feel my\b", r"\bcav(?:ing|e-?in|ed in)\b", r"\b(?:crushed|pinned) (?:under|by|between)\b", r"\belectrocut\w*",
+        r"\b(?:fainted|blacked out|seizing|convulsing|not waking up)\b", r"\b(?:heart attack|stroke) (?:right )?now\b",
+        r"\b(?:i think i'?m|he'?s|she'?s) having a (?:heart attack|stroke|seizure)\b", r"\bbleeding (?:a lot|badly|heavily|everywhere|out|bad)\b",
+        r"\bwon'?t stop bleeding\b", r"\b(?:fumes|chemical|ammonia|bleach|chlorine)\b.{0,60}\b(?:dizzy|can'?t breathe|throwing up|vomit\w*|burning|passed out|choking)")
+_extend(_URGENT, "you were fired or are about to be", r"\b(?:document|create|make up|invent|write)\w* (?:up )?fake\b", r"\bif i leave (?:the line|now|early|my post)\b.{0,20}\b(?:i'?m|im) (?:done|fired|out)\b")
+_extend(_URGENT, "threats about immigration status", r"\breportar(?:nos|me)? a (?:la )?(?:inmigraci[oó]n|migraci[oó]n|migra|ice)\b", r"\bva a reportar\b.{0,30}\bmigra")
+_extend(_URGENT, "ongoing harassment or assault",
+        r"\b(?:keeps?|kept|constantly|always|every (?:day|shift)|again)\b.{0,60}\bcall(?:ing|s|ed)? me (?:a |an )?\w+",
+        r"\bcall(?:ing|s)? me (?:a |an )?(?:terrorist|slur|monkey|illegal|wetback|faggot|dyke|retard)\b")
+_extend(_URGENT, "retaliation",
+        r"\b(?:after|since|ever since|right after|once|when) (?:i|we) (?:posted|shared|talked|asked|organized|joined|spoke|signed|refused|testified|took|told|reported|filed|complained)\b.{0,120}\b(?:they|he|she|my (?:boss|manager|supervisor))\b.{0,20}\b(?:cut|demoted|wrote|moved|fired|took me off|reduced|dropped|switched|threatened|disciplined)")
+_extend(_REFER, "a possible violation",
+        r"\bpump\w*\b.{0,40}\b(?:bathroom|restroom|stall|toilet|car)\b", r"\b1[3-5][ -]?(?:yr|year)s?[ -]?old\b.{0,60}\b(?:midnight|11|10 ?pm|late|school nights?)",
+        r"\bwhat year i graduated\b", r"\bgraduation year\b", r"\btakes? a cut of (?:the |our |my )?tips?\b",
+        r"\b(?:eyewash|fire extinguisher|sprinklers?|alarm|guards?|harness|ventilation|respirator|first aid)\b.{0,40}\b(?:hasn'?t|doesn'?t|don'?t|isn'?t|aren'?t|broken|not)\s*(?:\w+\s+)?(?:work|working|fixed|been fixed)",
+        r"\b(?:hr|they|manager|boss|company) said no\b", r"\bevery (?:promotion|raise|job|lead role)\b.{0,40}\bgoes to\b",
+        r"\bsin (?:pagar|importar las horas)\b", r"\bno (?:nos )?pagan (?:las )?horas extras\b", r"\bpagan por d[ií]a\b")
+
+# Hyperbole: "my boss is going to kill me if I'm late lol", "bleeding money". A crisis pattern inside one of
+# these is not a crisis; anything else with the same words still is.
+_IDIOM = re.compile(
+    r"(?i)\b(?:bleeding (?:money|cash|customers)|dying (?:to|for)|dead tired|kill(?:ed|ing)? it|kill for|murder (?:a|some)|fire sale|"
+    r"fired up|shoot (?:me )?(?:an? )?(?:email|text|message|dm)|bomb(?:ed)? (?:the|my|that)|blew up (?:my phone|at me)|me muero de (?:hambre|risa|sue[nñ]o|ganas|calor)|"
+    r"(?:kill|murder|strangle) me if|(?:gonna|going to) die if|killing me\b|would kill me)"
+)
+_LAUGH = re.compile(r"(?i)\b(?:lol|lmao|lmfao|haha\w*|jaja\w*|jk|rofl)\b|😂|🤣|😅")
+
+
+def _hyperbole(sentence: str) -> bool:
+    return bool(_IDIOM.search(sentence)) and (bool(_LAUGH.search(sentence)) or not re.search(r"(?i)\b(?:really|seriously|not joking|i mean it)\b", sentence))
+
+
+_THIRD_PARTY_EXTRA = r"lady|woman|man|girl|guy|person|someone i know|a friend|my friend|coworker of mine"
+
 _HYPOTHETICAL = re.compile(
     r"(?i)\b(?:if|can|cant|can'?t|cannot|could|would|what if|suppose|supposing|hypothetically|is it (?:legal|illegal|ok|okay)|"
     r"are (?:they|employers|companies) allowed|what happens when|what'?s the|what is the|how (?:long|much|many))\b[^.?!]*$"
 )
 _THIRD_PARTY = re.compile(
     r"(?i)\b(?:my |a |our )?(?:coworker|co-worker|friend|brother|sister|dad|mom|cousin|neighbou?r|husband|wife|roommate|someone|somebody|"
-    r"a guy|people|employees|a worker)\s+(?:\w+\s+)?$"
+    r"a guy|people|employees|a worker|lady|a woman|a man|a girl|a person|someone i know)\s+(?:\w+\s+)?$"
 )
 _REPORTED = re.compile(r"(?i)\b(?:told|tells|said|says|say|saying|threatened|warned|wrote|texted|emailed)\b(?: \S+){0,8} (?:that )?(?:if|unless)\b")
 
@@ -231,6 +268,9 @@ def _event_hits(text: str, rules: dict[str, re.Pattern[str]], guard: bool) -> li
             if guard and _THIRD_PARTY.search(before) and not re.search(r"(?i)\b(?:me|my|i|we|us|our)\b", text[m.start() : m.end()]):
                 continue
             if guard and _HYPOTHETICAL.search(before) and not _REPORTED.search(before):
+                continue
+            sentence_end = min([i for i in (text.find(".", m.end()), text.find("?", m.end()), text.find("!", m.end())) if i != -1] or [len(text)])
+            if rules is _CRISIS and _hyperbole(text[sentence_start:sentence_end]) and _IDIOM.search(text[max(0, m.start() - 20) : m.end() + 20]):
                 continue
             reasons.append(reason)
             break

@@ -66,6 +66,7 @@ class Assistant:
     clock: Callable[[], float] = field(default=time.perf_counter)
     today: Callable[[], date] = field(default=date.today)
     semantic: SemanticTriage | None = None
+    evasion: SemanticTriage | None = None
 
     def ask(
         self, question: str, *, state: str | None = None, role: str = "employee", history: Sequence[Any] = ()
@@ -82,6 +83,8 @@ class Assistant:
                 today=self.today(),
                 deadlines_file=self.settings.kb_dir / "deadlines.toml",
                 semantic=self.semantic,
+                evasion=self.evasion,
+                role=role,
             )
         except Exception:  # noqa: BLE001 - fail closed on any guardrail fault
             log.exception("input guardrail failed")
@@ -128,8 +131,9 @@ class Assistant:
     def warm(self) -> None:
         """Load the models and indexes now rather than on the first question."""
         self.retriever.warm()
-        if self.semantic is not None:
-            self.semantic.warm()
+        for layer in (self.semantic, self.evasion):
+            if layer is not None:
+                layer.warm()
 
     # -- composing -------------------------------------------------------------------------------
 
@@ -244,8 +248,13 @@ def build_assistant(settings: Settings, retriever: Retriever | None = None) -> A
 
         store = open_store(settings, make_embedder(settings))
         retriever = Retriever(store, settings.kb_dir / "popular_names.toml")
-    semantic = SemanticTriage(retriever.store.embedder, settings.kb_dir / "triage_exemplars.jsonl", settings.data_dir / "cache")
-    return Assistant(retriever=retriever, settings=settings, directory=load_directory(settings.kb_dir), semantic=semantic)
+    cache = settings.data_dir / "cache"
+    embedder = retriever.store.embedder
+    semantic = SemanticTriage(embedder, settings.kb_dir / "triage_exemplars.jsonl", cache)
+    evasion = SemanticTriage(embedder, settings.kb_dir / "evasion_exemplars.jsonl", cache, k=3, label_key="label")
+    return Assistant(
+        retriever=retriever, settings=settings, directory=load_directory(settings.kb_dir), semantic=semantic, evasion=evasion
+    )
 
 
 @lru_cache(maxsize=1)
