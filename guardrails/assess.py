@@ -83,7 +83,10 @@ LEVEL_SHARE = 0.55
 LEVEL_SIMILARITY = 0.5
 
 
-_ES_WORDS = re.compile(r"(?i)\b(?:que|de|la|el|me|mi|es|por|para|con|no|y|los|las|una|un|tengo|puedo|trabajo|jefe)\b")
+_ES_WORDS = re.compile(
+    r"(?i)(?<!\w)(?:que|qu[eé]|de|la|el|me|mi|es|por|para|con|no|y|los|las|una|un|tengo|puedo|trabajo|jefe|a|se|en|del|al|lo|le|su|"
+    r"como|c[oó]mo|cu[aá]nt[oa]s?|hay|est[aá]|nos|tiempo|semana|horas)(?!\w)"
+)
 
 
 def _spanish(text: str) -> bool:

@@ -232,18 +232,30 @@ _extend(_REFER, "a possible violation",
         r"\b(?:hr|they|manager|boss|company) said no\b", r"\bevery (?:promotion|raise|job|lead role)\b.{0,40}\bgoes to\b",
         r"\bsin (?:pagar|importar las horas)\b", r"\bno (?:nos )?pagan (?:las )?horas extras\b", r"\bpagan por d[ií]a\b")
 
+_extend(_CRISIS, "thoughts of suicide or self-harm",
+        r"\b(?:after|when|once) i'?m gone\b", r"\bfor after i (?:die|go)\b", r"\b(?:writing|wrote|write) (?:goodbye )?letters? (?:to|for) my\b",
+        r"\bcan'?t see a way (?:out|forward)\b", r"\bno way out\b")
+_extend(_CRISIS, "immediate danger",
+        r"\bfuga de \w+", r"\bno nos dejan salir\b", r"\bme arden los ojos\b", r"\bstopped sweating\b", r"\b(?:confused|talking nonsense|slurring)\b.{0,40}\b(?:heat|hot|sun|field|\d{3} ?(?:out|degrees))",
+        r"\b(?:heat|hot|sun|\d{3} ?(?:out|degrees))\b.{0,80}\b(?:confused|talking nonsense|slurring|stopped sweating|passed out|collapsed)")
+
 # Hyperbole: "my boss is going to kill me if I'm late lol", "bleeding money". A crisis pattern inside one of
 # these is not a crisis; anything else with the same words still is.
 _IDIOM = re.compile(
     r"(?i)\b(?:bleeding (?:money|cash|customers)|dying (?:to|for)|dead tired|kill(?:ed|ing)? it|kill for|murder (?:a|some)|fire sale|"
     r"fired up|shoot (?:me )?(?:an? )?(?:email|text|message|dm)|bomb(?:ed)? (?:the|my|that)|blew up (?:my phone|at me)|me muero de (?:hambre|risa|sue[nñ]o|ganas|calor)|"
-    r"(?:kill|murder|strangle) me if|(?:gonna|going to) die if|killing me\b|would kill me)"
+    r"(?:kill|murder|strangle) me if|(?:gonna|going to) die if|killing me\b|would kill me|(?:is|'s) (?:gonna|going to) kill me\b)"
 )
 _LAUGH = re.compile(r"(?i)\b(?:lol|lmao|lmfao|haha\w*|jaja\w*|jk|rofl)\b|😂|🤣|😅")
 
 
+_REPORTED_THREAT = re.compile(r"(?i)\b(?:said|says|told|threatened|texted|swore|warned|wrote)\b")
+
+
 def _hyperbole(sentence: str) -> bool:
-    return bool(_IDIOM.search(sentence)) and (bool(_LAUGH.search(sentence)) or not re.search(r"(?i)\b(?:really|seriously|not joking|i mean it)\b", sentence))
+    if _REPORTED_THREAT.search(sentence) or re.search(r"(?i)\b(?:really|seriously|not joking|i mean it)\b", sentence):
+        return False
+    return bool(_IDIOM.search(sentence))
 
 
 _THIRD_PARTY_EXTRA = r"lady|woman|man|girl|guy|person|someone i know|a friend|my friend|coworker of mine"
