@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from guardrails.coverage import CoverageNote, check_coverage
 from guardrails.dates import find_event_date
 from guardrails.deadlines import DeadlineResult, compute, load_rules
 from guardrails.evasion import evasion_topic
@@ -45,6 +46,7 @@ class Assessment:
     evasion: str | None = None
     injection: bool = False
     foreign: bool = False
+    coverage: list[CoverageNote] = field(default_factory=list)
 
     @property
     def level(self) -> str:
@@ -172,4 +174,5 @@ def assess(
         evasion=evasion_topic(text) or ("generic" if _semantic_evasion(text, role, evasion) else None),
         injection=is_injection(text),
         foreign=foreign_jurisdiction(text),
+        coverage=check_coverage(text, deadlines_file.parent / "coverage.toml", context),
     )

@@ -172,6 +172,14 @@ class Assistant:
             parts.append("**Filing deadlines**")
             parts += [f"- {self._supported_line(d.sentence(), d.rule.cite, draft, state)}" for d in deadlines]
             parts.append("")
+        coverage = assessment.coverage if assessment else []
+        if coverage:
+            parts.append("**Does the law cover you?**")
+            for note in coverage:
+                parts += [f"- {self._supported_line(sentence, cite, draft, state)}" for sentence, cite in note.lines]
+                if note.missing:
+                    parts.append(f"- To tell whether {note.law} covers you, I would need: {'; '.join(note.missing)}.")
+            parts.append("")
         if draft.found:
             parts += [draft.body, ""]
         else:

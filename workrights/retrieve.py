@@ -114,18 +114,25 @@ class Retriever:
         snap = self._current()
         allowed = set(jurisdictions_for(state))
         wanted_exact, wanted_section = normalize_text(cite), section_key(cite)
-        best: int | None = None
+        # Prefer the passage whose own citation is the one wanted, then one that states it exactly,
+        # then any passage of the same section.
+        best: tuple[int, int] | None = None
         for i, chunk in enumerate(snap.chunks):
             if chunk.jurisdiction not in allowed or wanted_section not in snap.section_keys[i]:
                 continue
-            if wanted_exact in {normalize_text(c) for c in find_cites(chunk.text)}:
-                best = i
+            if normalize_text(chunk.cite) == wanted_exact:
+                rank = 0
+            elif wanted_exact in {normalize_text(c) for c in find_cites(chunk.text)}:
+                rank = 1
+            else:
+                rank = 2
+            if best is None or rank < best[0]:
+                best = (rank, i)
+            if rank == 0:
                 break
-            if best is None:
-                best = i
         if best is None:
             return None
-        chunk = snap.chunks[best]
+        chunk = snap.chunks[best[1]]
         siblings = snap.sections.get((chunk.source_id, chunk.heading_path), [])
         return Hit(chunk=chunk, score=0.0, section=[snap.chunks[j] for j in siblings] or [chunk])
 
