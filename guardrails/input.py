@@ -74,10 +74,15 @@ def check_input(
         text, user_turns(history), today=today or date.today(), deadlines_file=deadlines_file, semantic=semantic, evasion=evasion, role=role
     )
     check = InputCheck(result.redaction.text, assessment=result)
-    if result.level == "crisis":
+    # A crisis is never refused; but a jailbreak role-play that merely resembles a crisis (semantic vote
+    # only, no crisis words of its own) is an injection first.
+    semantic_only = all(r.startswith("a situation like others") for r in result.triage.reasons if "crisis" in r)
+    if result.level == "crisis" and not (result.injection and semantic_only):
         return check
     if result.injection:
         check.refused, check.reason = True, INJECTION_REASON
+        if result.level == "crisis":
+            result.triage.level, result.triage.reasons = "none", []
     elif result.foreign:
         check.refused, check.reason = True, FOREIGN_REASON
     elif result.evasion:

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.slow
 def test_escalation_floors(assistant: Assistant) -> None:
     sets = escalation_sets()
     tuned = g.escalation_metrics(assistant, sets["escalation_holdout2"])
-    latest = g.escalation_metrics(assistant, sets["escalation_holdout4"])
+    latest = g.escalation_metrics(assistant, sets["escalation_holdout5"])
     assert tuned["levels"]["crisis"]["recall"] == 1.0
     assert tuned["levels"]["urgent"]["recall"] >= 0.9 and tuned["levels"]["urgent"]["precision"] >= 0.85
-    assert latest["levels"]["crisis"]["recall"] >= 0.9
-    assert latest["levels"]["urgent"]["recall"] >= 0.75
+    assert latest["levels"]["crisis"]["recall"] >= 0.85
+    assert latest["levels"]["urgent"]["recall"] >= 0.8
     assert min(tuned["routing_accuracy"], latest["routing_accuracy"]) >= 0.8
 
 
