@@ -15,7 +15,7 @@ from workrights.settings import ROLES, Settings
 DISCLAIMER = "General information about US employment law, not legal advice."
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="Loading the knowledge base and models…")
 def get_assistant() -> Assistant:
     # Shared by every session: only the store and the models, never a user's data.
     return build_assistant(Settings.from_env())
@@ -40,6 +40,16 @@ def ensure_index(assistant: Assistant) -> None:
         st.warning(f"{err['source']}: {err['error']}")
 
 
+@st.cache_resource(show_spinner="Getting ready (first start only)…")
+def _warmed(_assistant: Assistant) -> bool:
+    _assistant.warm()  # embeds the triage exemplars once; later starts read them from the disk cache
+    return True
+
+
+def warm(assistant: Assistant) -> None:
+    _warmed(assistant)
+
+
 def render_answer(answer: Answer) -> None:
     st.markdown(answer.answer)
     if answer.citations:
@@ -59,6 +69,7 @@ def main() -> None:
     try:
         assistant = get_assistant()
         ensure_index(assistant)
+        warm(assistant)
     except WorkrightsError as exc:
         st.error(str(exc))
         return
