@@ -181,3 +181,10 @@ def test_output_check_restores_the_notices(assistant: Assistant) -> None:
     bare = Answer(answer="Some text.", escalation=Escalation(level="crisis"))
     fixed = check_output(bare, [])
     assert fixed.answer.startswith(crisis_banner()) and fixed.answer.rstrip().endswith(DISCLAIMER)
+
+
+def test_crisis_answer_leaves_out_unrelated_law(assistant: Assistant) -> None:
+    answer = assistant.ask("honestly i dont see the point anymore. they let me go today after 9 years and i have nothing left")
+    assert answer.escalation.level == "crisis" and answer.answer.startswith(crisis_banner())
+    assert "When you feel ready" in answer.answer
+    assert "**What the law says**" not in answer.answer

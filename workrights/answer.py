@@ -33,6 +33,7 @@ __all__ = ["Assistant", "ask", "build_assistant", "default_assistant", "validate
 
 log = logging.getLogger("workrights")
 _STATE = re.compile(r"^[A-Z]{2}$")
+CRISIS_RELEVANCE = 0.45
 OUT_OF_SCOPE = "I can only help with questions about work and US employment law; ask about your job, pay, leave or rights at work."
 
 
@@ -54,6 +55,7 @@ class _Draft:
     support: list[Hit] = field(default_factory=list)
     as_of: str = ""
     found: bool = False
+    strong: bool = False  # the best passage is clearly about the question (crisis answers show law only then)
 
 
 @dataclass
@@ -143,7 +145,8 @@ class Assistant:
         composed = compose(question, relevant, role) if relevant else None
         if composed is None or not composed.found:
             return _Draft()
-        return _Draft(composed.markdown, list(composed.citations), [], composed.as_of, True)
+        strong = bool(relevant) and (relevant[0].exact_cite or relevant[0].similarity >= CRISIS_RELEVANCE)
+        return _Draft(composed.markdown, list(composed.citations), [], composed.as_of, True, strong)
 
     def _supported_line(self, text: str, cite: str, draft: _Draft, state: str | None) -> str:
         """``text`` with a [n] marker when a KB passage carries ``cite``; the passage joins the context."""
@@ -165,9 +168,11 @@ class Assistant:
         if checked.evasion:
             parts += [f"**{checked.reason}**", ""]
         deadlines = assessment.deadlines if assessment else []
-        if escalation.level == "urgent" and escalation.reasons:
-            reasons = "; ".join(escalation.reasons)
-            parts += [f"**This looks time-sensitive** ({reasons}). Act soon and keep copies of everything in writing.", ""]
+        if escalation.level == "urgent":
+            # The semantic layer's reason is for the record, not for the reader.
+            shown = [r for r in escalation.reasons if not r.startswith("a situation like others")]
+            why = f" ({'; '.join(shown)})" if shown else ""
+            parts += [f"**This looks time-sensitive**{why}. Act soon and keep copies of everything in writing.", ""]
         if deadlines:
             parts.append("**Filing deadlines**")
             parts += [f"- {self._supported_line(d.sentence(), d.rule.cite, draft, state)}" for d in deadlines]
@@ -180,7 +185,14 @@ class Assistant:
                 if note.missing:
                     parts.append(f"- To tell whether {note.law} covers you, I would need: {'; '.join(note.missing)}.")
             parts.append("")
-        if draft.found:
+        if escalation.level == "crisis" and not draft.strong:
+            parts += [
+                "When you feel ready, I can explain your rights about what happened at work, for example what to do "
+                "after losing a job, or how to report harassment. Ask me here any time.",
+                "",
+            ]
+            draft.citations = [c for c in draft.citations if c.chunk_id in {h.chunk.chunk_id for h in draft.support}]
+        elif draft.found:
             parts += [draft.body, ""]
         else:
             parts += ["I could not find anything in the knowledge base that answers this question, so I will not guess.", ""]
