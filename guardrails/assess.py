@@ -21,7 +21,6 @@ from guardrails.router import route
 from guardrails.semantic import SemanticTriage, SemanticVote
 from guardrails.scope import foreign_jurisdiction
 from guardrails.triage import LEVEL_ORDER, Triage, triage
-from workrights.schema import Hit
 
 __all__ = ["Assessment", "assess", "claims_for"]
 
@@ -142,7 +141,6 @@ def assess(
     *,
     today: date,
     deadlines_file: Path,
-    hits: Sequence[Hit] = (),
     semantic: SemanticTriage | None = None,
     evasion: SemanticTriage | None = None,
     role: str = "employee",
@@ -156,7 +154,7 @@ def assess(
     if semantic is not None and not _spanish(text):
         _semantic(result, text, [h for h in history_text if not _spanish(h)], semantic)
     context = " ".join([*history_text[-2:], text])
-    agencies = route(context, hits)
+    agencies = route(context)
     wants_deadlines = (
         LEVEL_ORDER[result.level] >= LEVEL_ORDER["refer"]
         or bool(_ASKS_DEADLINE.search(text))

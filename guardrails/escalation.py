@@ -14,7 +14,7 @@ from guardrails.deadlines import DeadlineResult
 from workrights.contacts import Directory
 from workrights.schema import Contact, Deadline, Escalation
 
-__all__ = ["build_escalation", "crisis_banner", "deadline_lines", "to_deadline"]
+__all__ = ["build_escalation", "crisis_banner", "to_deadline"]
 
 CRISIS_BANNER = (
     "**If you are in danger right now, call 911.** If you are thinking about suicide or hurting yourself, "
@@ -56,7 +56,3 @@ def build_escalation(assessment: Assessment | None, directory: Directory, agenci
 
 def crisis_banner() -> str:
     return CRISIS_BANNER
-
-
-def deadline_lines(deadlines: Sequence[DeadlineResult]) -> list[str]:
-    return [d.sentence() for d in deadlines]

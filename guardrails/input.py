@@ -15,6 +15,7 @@ from typing import Any
 
 from guardrails.assess import Assessment, assess
 from guardrails.semantic import SemanticTriage
+from workrights.settings import default_kb_dir
 
 __all__ = ["InputCheck", "check_input", "MAX_QUESTION_CHARS", "user_turns"]
 
@@ -67,9 +68,7 @@ def check_input(
             "", refused=True, reason=f"The question is longer than {MAX_QUESTION_CHARS:,} characters; shorten it to the main point."
         )
     if deadlines_file is None:
-        import kb
-
-        deadlines_file = Path(kb.__file__).resolve().parent / "deadlines.toml"
+        deadlines_file = default_kb_dir() / "deadlines.toml"
     result = assess(
         text, user_turns(history), today=today or date.today(), deadlines_file=deadlines_file, semantic=semantic, evasion=evasion, role=role
     )

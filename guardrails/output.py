@@ -48,11 +48,7 @@ def _ensure_notices(answer: Answer) -> Answer:
 
 
 def check_output(answer: Answer, hits: Sequence[Hit]) -> Answer:
-    if answer.refused and not answer.citations:
-        return _ensure_notices(answer)
-    if not answer.citations:
-        return _ensure_notices(answer)
-    return _ensure_notices(_check_citations(answer, hits))
+    return _ensure_notices(_check_citations(answer, hits) if answer.citations else answer)
 
 
 def _check_citations(answer: Answer, hits: Sequence[Hit]) -> Answer:

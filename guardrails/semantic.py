@@ -1,8 +1,9 @@
 """Semantic triage: the levels of the most similar labelled situations, by embedding similarity.
 
-The same vote, over ``kb/evasion_exemplars.jsonl``, backs the evasion rules. Keyword rules miss paraphrase ("room is spinning, took too many of the pills"); a vote among the nearest
+Keyword rules miss paraphrase ("room is spinning, took too many of the pills"); a vote among the nearest
 labelled exemplars (``kb/triage_exemplars.jsonl``, product data kept apart from the evaluation sets) catches
-many of them. It can only raise a level, never lower one, and it runs on redacted text.
+many of them. It can only raise a level, never lower one, and it runs on redacted text. The same vote, over
+``kb/evasion_exemplars.jsonl``, backs the evasion rules.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class SemanticTriage:
         self._lock = threading.Lock()
         self._matrix: np.ndarray | None = None
         self._levels: list[str] = []
+        self._labels: list[str] = []
+        self._crisis: np.ndarray = np.zeros(0, dtype=bool)
 
     def _load(self) -> tuple[np.ndarray, list[str]]:
         with self._lock:
@@ -51,8 +54,10 @@ class SemanticTriage:
                 raw = self._path.read_bytes()
                 rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
                 self._levels = [r[self._label_key] for r in rows]
+                self._labels = sorted(set(self._levels), key=lambda lvl: LEVELS.index(lvl) if lvl in LEVELS else len(LEVELS))
+                self._crisis = np.array([lvl == "crisis" for lvl in self._levels], dtype=bool)
                 key = hashlib.sha256(raw + self._embedder.name.encode()).hexdigest()[:16]
-                cache = self._cache_dir / f"triage-{key}.npy" if self._cache_dir else None
+                cache = self._cache_dir / f"exemplars-{key}.npy" if self._cache_dir else None
                 if cache is not None and cache.exists():
                     self._matrix = np.load(cache)
                 else:
@@ -70,15 +75,15 @@ class SemanticTriage:
         query = np.asarray(self._embedder.embed_query(text), dtype=np.float32)
         sims = matrix @ query
         top = np.argsort(-sims)[: self._k]
-        labels = sorted(set(levels), key=lambda lvl: LEVELS.index(lvl) if lvl in LEVELS else len(LEVELS))
+        labels = self._labels
         scores = {label: 0.0 for label in labels}
         for i in top:
             scores[levels[i]] += max(float(sims[i]), 0.0)
         total = sum(scores.values()) or 1.0
         best = max(labels, key=lambda lvl: scores[lvl])
-        crisis = [float(sims[i]) for i in range(len(levels)) if levels[i] == "crisis"]
+        crisis = float(sims[self._crisis].max()) if self._crisis.any() else 0.0
         shares = {label: score / total for label, score in scores.items()}
-        return SemanticVote(best, shares[best], float(sims[top[0]]), max(crisis, default=0.0), shares)
+        return SemanticVote(best, shares[best], float(sims[top[0]]), crisis, shares)
 
     def votes(self, texts: Sequence[str]) -> list[SemanticVote]:
         return [self.vote(t) for t in texts]

@@ -22,7 +22,8 @@ from guardrails.injection import sanitize_hits
 from guardrails.router import route
 from guardrails.scope import about_work
 from guardrails.semantic import SemanticTriage
-from workrights.compose import DISCLAIMER, compose, quote_for, renumber
+from workrights.citations import find_cites, section_key
+from workrights.compose import DISCLAIMER, citation_title, compose, quote_for, renumber
 from workrights.contacts import Directory, load_directory
 from workrights.errors import WorkrightsError
 from workrights.retrieve import Retriever, default_retriever
@@ -34,6 +35,8 @@ __all__ = ["Assistant", "ask", "build_assistant", "default_assistant", "validate
 log = logging.getLogger("workrights")
 _STATE = re.compile(r"^[A-Z]{2}$")
 CRISIS_RELEVANCE = 0.45
+NOT_FOUND = "I could not find anything in the knowledge base that answers this question, so I will not guess."
+NOT_FOUND_REASON = "The knowledge base has no passage that answers this question."
 OUT_OF_SCOPE = "I can only help with questions about work and US employment law; ask about your job, pay, leave or rights at work."
 
 
@@ -145,7 +148,7 @@ class Assistant:
         composed = compose(question, relevant, role) if relevant else None
         if composed is None or not composed.found:
             return _Draft()
-        strong = bool(relevant) and (relevant[0].exact_cite or relevant[0].similarity >= CRISIS_RELEVANCE)
+        strong = relevant[0].exact_cite or relevant[0].similarity >= CRISIS_RELEVANCE
         return _Draft(composed.markdown, list(composed.citations), [], composed.as_of, True, strong)
 
     def _supported_line(self, text: str, cite: str, draft: _Draft, state: str | None) -> str:
@@ -156,8 +159,8 @@ class Assistant:
             return text
         chunk_cite = next((c.cite for c in draft.citations if c.chunk_id == hit.chunk.chunk_id and c.quote == quote), None)
         n = max((c.n for c in draft.citations), default=0) + 1
-        exact = next((c for c in _cites_in(quote) if _same_section(c, cite)), cite)
-        draft.citations.append(Citation(n, chunk_cite or exact, _title(hit), hit.chunk.url, hit.chunk.chunk_id, quote))
+        exact = next((c for c in find_cites(quote) if section_key(c) == section_key(cite)), cite)
+        draft.citations.append(Citation(n, chunk_cite or exact, citation_title(hit.chunk), hit.chunk.url, hit.chunk.chunk_id, quote))
         draft.support.append(hit)
         return f"{text} [{n}]"
 
@@ -195,10 +198,9 @@ class Assistant:
         elif draft.found:
             parts += [draft.body, ""]
         else:
-            parts += ["I could not find anything in the knowledge base that answers this question, so I will not guess.", ""]
+            parts += [NOT_FOUND, ""]
         if not draft.found and escalation.level == "none":
-            routed = escalation.contacts or list(self.directory.core)
-            escalation = Escalation("refer", ["The knowledge base has no passage that answers this question."], routed)
+            escalation = self._no_answer_escalation(escalation.contacts)
         contacts = [c for c in escalation.contacts if c not in self.directory.crisis] or (
             [] if draft.found else list(self.directory.core)
         )
@@ -219,13 +221,16 @@ class Assistant:
             refusal_reason=checked.reason if checked.evasion else None,
         )
 
+    def _no_answer_escalation(self, contacts: Sequence[Any] = ()) -> Escalation:
+        """Nothing in the knowledge base answers: refer to the routed agencies, or to the main ones."""
+        return Escalation("refer", [NOT_FOUND_REASON], list(contacts) or list(self.directory.core))
+
     def _not_found(self, escalation: Escalation | None = None) -> Answer:
-        lines = ["I could not find anything in the knowledge base that answers this question, so I will not guess.", ""]
-        lines += ["These agencies can tell you which law applies and how to file:"]
+        lines = [NOT_FOUND, "", "These agencies can tell you which law applies and how to file:"]
         lines += [f"- **{c.name}**: {self.directory.handles.get(c.name, '')}. {c.phone}, {c.url}" for c in self.directory.core]
         lines += ["", DISCLAIMER]
         if escalation is None or escalation.level == "none":
-            escalation = Escalation("refer", ["The knowledge base has no passage that answers this question."], list(self.directory.core))
+            escalation = self._no_answer_escalation()
         return Answer(answer="\n".join(lines), escalation=escalation, as_of=self.directory.as_of)
 
     def _guard_failed(self) -> Answer:
@@ -241,23 +246,6 @@ class Assistant:
         if not answer.as_of:
             answer.as_of = self.directory.as_of
         return answer
-
-
-def _cites_in(text: str) -> list[str]:
-    from workrights.citations import find_cites
-
-    return find_cites(text)
-
-
-def _same_section(a: str, b: str) -> bool:
-    from workrights.citations import section_key
-
-    return section_key(a) == section_key(b)
-
-
-def _title(hit: Hit) -> str:
-    parts = hit.chunk.heading_path.split(" > ")
-    return f"{parts[0]}: {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
 def build_assistant(settings: Settings, retriever: Retriever | None = None) -> Assistant:

@@ -16,7 +16,7 @@ from workrights.keyword import analyze
 from workrights.schema import Chunk, Citation, Hit
 from workrights.text import split_sentences
 
-__all__ = ["Candidate", "Composed", "candidates", "compose", "quote_for", "renumber", "GROUP_TITLES", "DISCLAIMER"]
+__all__ = ["Candidate", "Composed", "candidates", "compose", "citation_title", "quote_for", "renumber", "GROUP_TITLES", "DISCLAIMER"]
 
 DISCLAIMER = (
     "*This is general information from the law, not legal advice. For advice about your own situation, "
@@ -158,7 +158,8 @@ def _group(cand: Candidate, hits: Sequence[Hit]) -> str:
     return "rule"
 
 
-def _title(chunk: Chunk) -> str:
+def citation_title(chunk: Chunk) -> str:
+    """A citation card's title: the document and the section, "FMLA: Who is eligible"."""
     parts = chunk.heading_path.split(" > ")
     return f"{parts[0]}: {parts[-1]}" if len(parts) > 1 else parts[0]
 
@@ -186,7 +187,7 @@ def compose(question: str, hits: Sequence[Hit], role: str = "employee") -> Compo
                 if key not in numbers:
                     numbers[key] = len(numbers) + 1
                     citations.append(
-                        Citation(numbers[key], cite, _title(chunk), chunk.url, chunk.chunk_id, normalize_text(cand.quote))
+                        Citation(numbers[key], cite, citation_title(chunk), chunk.url, chunk.chunk_id, normalize_text(cand.quote))
                     )
                 markers.append(f"[{numbers[key]}]")
             lines.append(f"- {cand.display} {''.join(markers)}")

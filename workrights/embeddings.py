@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,11 +48,15 @@ class LocalMiniLM:
     name = "all-MiniLM-L6-v2"
     dimension = 384
 
-    def __init__(self, model_dir: Path | None = None, batch_size: int = 16) -> None:
+    def __init__(self, model_dir: Path | None = None, batch_size: int = 16, query_cache: int = 256) -> None:
         self._model_dir = model_dir
         self._batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        # One question is embedded by retrieval and by both semantic guardrails, and earlier turns again on
+        # every follow-up: remember recent queries (already redacted text) instead of re-running the model.
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
+        self._query_cache = query_cache
 
     @property
     def loaded(self) -> bool:
@@ -86,7 +91,17 @@ class LocalMiniLM:
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        with self._lock:
+            cached = self._queries.get(text)
+            if cached is not None:
+                self._queries.move_to_end(text)
+                return list(cached)
+        vector = self.embed_documents([text])[0]
+        with self._lock:
+            self._queries[text] = vector
+            while len(self._queries) > self._query_cache:
+                self._queries.popitem(last=False)
+        return list(vector)
 
     @property
     def max_tokens(self) -> int:

@@ -105,8 +105,7 @@ class Retriever:
         self._boost_named_sections(query, snap, mask, hits)
         best = _best_per_section(hits.values())[:k]
         for hit in best:
-            siblings = snap.sections.get((hit.chunk.source_id, hit.chunk.heading_path), [])
-            hit.section = [snap.chunks[i] for i in siblings] or [hit.chunk]
+            hit.section = _section_of(snap, hit.chunk)
         return best
 
     def find_cited(self, cite: str, *, state: str | None = None) -> Hit | None:
@@ -133,8 +132,7 @@ class Retriever:
         if best is None:
             return None
         chunk = snap.chunks[best[1]]
-        siblings = snap.sections.get((chunk.source_id, chunk.heading_path), [])
-        return Hit(chunk=chunk, score=0.0, section=[snap.chunks[j] for j in siblings] or [chunk])
+        return Hit(chunk=chunk, score=0.0, section=_section_of(snap, chunk))
 
     def _boost_named_sections(self, query: str, snap: _Snapshot, mask: np.ndarray, hits: dict[str, Hit]) -> None:
         named = parse_query_cites(query, self._names_file)
@@ -152,6 +150,12 @@ class Retriever:
                 own = section_key(chunk.cite) in wanted or section_number(chunk.cite) in numbers
                 hit.score += EXACT_CITE_BOOST * (1.5 if own else 1.0)
                 hit.exact_cite = True
+
+
+def _section_of(snap: _Snapshot, chunk: Chunk) -> list[Chunk]:
+    """Every chunk of ``chunk``'s section, in order."""
+    siblings = snap.sections.get((chunk.source_id, chunk.heading_path), [])
+    return [snap.chunks[i] for i in siblings] or [chunk]
 
 
 def _chunk_order(chunk: Chunk) -> int:

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from workrights.errors import ConfigError
 
-__all__ = ["Settings", "EMBEDDING_MODELS", "ROLES"]
+__all__ = ["Settings", "EMBEDDING_MODELS", "ROLES", "default_kb_dir"]
 
 EMBEDDING_MODELS = ("local-minilm",)
 ROLES = ("employee", "advocate", "hr")
 
 
-def _default_kb_dir() -> Path:
+def default_kb_dir() -> Path:
     import kb
 
     return Path(kb.__file__).resolve().parent
@@ -52,7 +52,7 @@ class Settings:
     """Run-time configuration. See ``.env.example`` for each variable."""
 
     data_dir: Path = Path(".workrights")
-    kb_dir: Path = field(default_factory=_default_kb_dir)
+    kb_dir: Path = field(default_factory=default_kb_dir)
     collection: str = "workrights"
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -77,7 +77,7 @@ class Settings:
         kb_dir = env.get("WORKRIGHTS_KB_DIR")
         return cls(
             data_dir=Path(env.get("WORKRIGHTS_DATA_DIR") or ".workrights"),
-            kb_dir=Path(kb_dir) if kb_dir else _default_kb_dir(),
+            kb_dir=Path(kb_dir) if kb_dir else default_kb_dir(),
             collection=collection,
             chroma_host=env.get("WORKRIGHTS_CHROMA_HOST") or None,
             chroma_port=_int(env, "WORKRIGHTS_CHROMA_PORT", 8000, 1, 65535),
