@@ -58,11 +58,11 @@ def answer_metrics(assistant: Assistant, items: Sequence[EvalItem]) -> dict[str,
     for item in items:
         answer = assistant.ask(item.question, state=item.state, role=item.role)
         # ask() searches the redacted question; so must the check.
-        context = assistant.retriever.search(redact(" ".join(item.question.split())).text, state=item.state, k=k)
+        context = assistant.retriever.search(redact(" ".join(item.question.split())).text, state=answer.state, k=k)
         modes[answer.mode] += 1
         for c in answer.citations:
             cites += 1
-            if citation_in_context(assistant, c, context, item.state, by_id):
+            if citation_in_context(assistant, c, context, answer.state, by_id):
                 valid += 1
             elif len(invalid_examples) < 10:
                 invalid_examples.append({"id": item.id, "cite": c.cite, "quote": c.quote[:120]})

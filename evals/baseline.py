@@ -18,6 +18,7 @@ from evals.metrics import mrr, recall_at
 from ingest.kb_markdown import parse_kb_file
 from workrights.citations import find_cites, normalize_text, section_key
 from workrights.embeddings import Embedder, as_langchain
+from workrights.state_facts import load_states, render
 
 __all__ = ["NaiveRAG", "baseline_metrics"]
 
@@ -35,6 +36,10 @@ class NaiveRAG:
             kb = parse_kb_file(path)
             body = "\n\n".join(f"{' > '.join(s.headings)}\n{s.text}" for s in kb.sections)
             docs.append(Document(page_content=f"{kb.title}\n\n{body}", metadata={"source": kb.source_id, "cite": kb.cites[0] if kb.cites else kb.title}))
+        # The state summaries are documents too: the same text workrights indexes, one document per state.
+        for code, facts in sorted(load_states(kb_dir / "states").items()):
+            body = "\n\n".join(f"{s.heading}\n{s.text}" for s in render(facts))
+            docs.append(Document(page_content=f"{facts.name} employment law\n\n{body}", metadata={"source": code, "cite": facts.minimum_wage.cite}))
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         self.chunks = splitter.split_documents(docs)
         self.store = Chroma(collection_name="naive-baseline", embedding_function=as_langchain(embedder), persist_directory=str(directory))

@@ -20,17 +20,23 @@ from evals.datasets import load_all
 from evals.guardrail_sets import GUARDRAILS_DIR, escalation_sets, load_jsonl
 from evals.metrics import first_relevant_rank, mrr, ndcg_at, recall_at
 from workrights.answer import Assistant
+from workrights.jurisdiction import detect_state
 from workrights.prompts import load_prompt_set
 from workrights.settings import ROLES
 
-__all__ = ["SETS", "run_eval", "compare", "render_markdown"]
+__all__ = ["SETS", "run_eval", "compare", "render_markdown", "effective_state"]
 
 SETS = ("retrieval", "baseline", "answers", "grounding", "escalation", "evasion", "pii", "injection", "over_refusal")
 
 
+def effective_state(item: Any) -> str | None:
+    """The state ``ask()`` would use: the one chosen, else the one the question names."""
+    return item.state or detect_state(item.question)
+
+
 def retrieval_metrics(assistant: Assistant) -> dict[str, Any]:
     items = load_all()
-    results = [assistant.retriever.search(i.question, state=i.state, k=10) for i in items]
+    results = [assistant.retriever.search(i.question, state=effective_state(i), k=10) for i in items]
     ranks = [first_relevant_rank(hits, i.expected_cites) for hits, i in zip(results, items)]
     ndcg = [ndcg_at(hits, i.expected_cites, 10) for hits, i in zip(results, items)]
     return {
@@ -41,7 +47,8 @@ def retrieval_metrics(assistant: Assistant) -> dict[str, Any]:
         "mrr": round(mrr(ranks), 4),
         "ndcg@10": round(sum(ndcg) / len(ndcg), 4) if ndcg else 0.0,
         "by_law": _by(items, ranks, lambda i: i.law),
-        "by_jurisdiction": _by(items, ranks, lambda i: i.state or "federal"),
+        "by_jurisdiction": _by(items, ranks, lambda i: "state" if effective_state(i) else "federal"),
+        "by_state": _by(items, ranks, lambda i: effective_state(i) or "federal"),
         "by_role": _by(items, ranks, lambda i: i.role),
     }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from guardrails.coverage import CoverageNote, check_coverage
 from guardrails.dates import find_event_date
-from guardrails.deadlines import DeadlineResult, compute, load_rules
+from guardrails.deadlines import DeadlineResult, compute, for_state, load_rules
 from guardrails.evasion import evasion_topic
 from guardrails.injection import is_injection
 from guardrails.pii import Redaction, redact
@@ -21,6 +21,7 @@ from guardrails.router import route
 from guardrails.semantic import SemanticTriage, SemanticVote
 from guardrails.scope import foreign_jurisdiction
 from guardrails.triage import LEVEL_ORDER, Triage, triage
+from workrights.state_facts import StateFacts
 
 __all__ = ["Assessment", "assess", "claims_for"]
 
@@ -144,6 +145,7 @@ def assess(
     semantic: SemanticTriage | None = None,
     evasion: SemanticTriage | None = None,
     role: str = "employee",
+    state: StateFacts | None = None,
 ) -> Assessment:
     redaction = redact(question)
     text = redaction.text
@@ -161,7 +163,8 @@ def assess(
         or find_event_date(context, today) is not None
     )
     rules = load_rules(deadlines_file)
-    deadlines = [compute(rules[i], context, today) for i in claims_for(context, agencies)] if wants_deadlines else []
+    chosen = for_state([rules[i] for i in claims_for(context, agencies)], state) if wants_deadlines else []
+    deadlines = [compute(rule, context, today) for rule in chosen]
     if any(d.urgent for d in deadlines) and LEVEL_ORDER[result.level] < LEVEL_ORDER["urgent"]:
         result.raise_to("urgent", "a filing deadline that is near or past")
     return Assessment(
@@ -172,5 +175,5 @@ def assess(
         evasion=evasion_topic(text) or ("generic" if _semantic_evasion(text, role, evasion) else None),
         injection=is_injection(text),
         foreign=foreign_jurisdiction(text),
-        coverage=check_coverage(text, deadlines_file.parent / "coverage.toml", context),
+        coverage=check_coverage(text, deadlines_file.parent / "coverage.toml", context, state),
     )

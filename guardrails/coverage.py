@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from workrights.state_facts import StateFacts
+from workrights.citations import split_trailing_cites
+from workrights.text import split_sentences
+
 __all__ = ["Facts", "CoverageNote", "extract_facts", "check_coverage", "asks_about_coverage"]
 
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -95,7 +99,9 @@ def _employer_line(rule: dict[str, object], facts: Facts) -> tuple[str, tuple[st
     ), None
 
 
-def check_coverage(text: str, rules_file: Path, topics_text: str | None = None) -> list[CoverageNote]:
+def check_coverage(
+    text: str, rules_file: Path, topics_text: str | None = None, state: StateFacts | None = None
+) -> list[CoverageNote]:
     """Coverage notes for the laws the question is about; empty when the question is not about coverage."""
     facts = extract_facts(text)
     if not asks_about_coverage(text, facts):
@@ -111,7 +117,26 @@ def check_coverage(text: str, rules_file: Path, topics_text: str | None = None) 
         if "min_months" in rule:
             _fmla_employee(rule, facts, note)
         notes.append(note)
+    if state is not None and any(n.law in _DISCRIMINATION_LAWS for n in notes):
+        notes.append(_state_employer(state, facts))
     return notes
+
+
+_DISCRIMINATION_LAWS = ("Title VII", "ADA (disability)", "Pregnant Workers Fairness Act", "ADEA (age)")
+
+
+def _state_employer(state: StateFacts, facts: Facts) -> CoverageNote:
+    """Whether the state's own fair employment law reaches this employer, from its threshold in kb/states/."""
+    fe = state.fair_employment
+    if fe.min_employees is None:
+        return CoverageNote(f"{state.name} law", "unknown", [(split_trailing_cites(split_sentences(fe.text)[0])[0], fe.cite)])
+    need = fe.min_employees
+    size = "any employer, whatever its size" if need == 1 else f"employers with {need} or more employees"
+    if facts.employees is None:
+        return CoverageNote(fe.law, "unknown", [(f"{fe.law} covers {size}.", fe.cite)], [f"how many employees your employer has ({fe.law} needs {need} or more)"])
+    if facts.employees >= need:
+        return CoverageNote(fe.law, "covered", [(f"{fe.law} covers {size}; with about {facts.employees}, it covers your employer.", fe.cite)])
+    return CoverageNote(fe.law, "not_covered", [(f"{fe.law} covers {size}; with about {facts.employees}, it probably does not reach your employer either.", fe.cite)])
 
 
 def _age(rule: dict[str, object], facts: Facts, note: CoverageNote) -> None:

@@ -8,14 +8,17 @@ with its own agency), the countdown uses the shorter one and says so, because mi
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from guardrails.dates import add_months, find_event_date
+from workrights.state_facts import StateFacts
 
-__all__ = ["DeadlineRule", "DeadlineResult", "load_rules", "compute", "URGENT_DAYS"]
+__all__ = ["DeadlineRule", "DeadlineResult", "load_rules", "compute", "for_state", "URGENT_DAYS", "EEOC_CHARGES"]
+
+EEOC_CHARGES = ("eeoc_charge", "adea_charge")
 
 URGENT_DAYS = 30
 
@@ -97,3 +100,27 @@ def compute(rule: DeadlineRule, text: str, today: date) -> DeadlineResult:
         return DeadlineResult(rule, None, None, None)
     last = rule.last_day(event)
     return DeadlineResult(rule, event, last, (last - today).days)
+
+
+def for_state(rules: list[DeadlineRule], state: StateFacts | None) -> list[DeadlineRule]:
+    """The rules as they apply in ``state``: the EEOC period settled (300 or 180 days), the state agency's added.
+
+    With no state chosen, the EEOC rule keeps both periods and the countdown uses the shorter one.
+    """
+    if state is None:
+        return rules
+    out: list[DeadlineRule] = []
+    agency = state.agency
+    for rule in rules:
+        if rule.id not in EEOC_CHARGES:
+            out.append(rule)
+            continue
+        out.append(replace(rule, days=agency.eeoc_days, extended="", extended_when="", claim=f"{rule.claim} in {state.name}"))
+        if agency.exists and agency.filing_period and not any(r.id == "state_charge" for r in out):
+            out.append(
+                DeadlineRule(
+                    id="state_charge", claim=f"Complaint to the {agency.name}", agency=f"state:{state.code}", cite=agency.cite,
+                    days=agency.filing_days, months=agency.filing_months, years=agency.filing_years,
+                )
+            )
+    return out

@@ -13,8 +13,9 @@ from guardrails.assess import Assessment
 from guardrails.deadlines import DeadlineResult
 from workrights.contacts import Directory
 from workrights.schema import Contact, Deadline, Escalation
+from workrights.state_facts import StateFacts
 
-__all__ = ["build_escalation", "crisis_banner", "to_deadline"]
+__all__ = ["build_escalation", "crisis_banner", "to_deadline", "state_contacts"]
 
 CRISIS_BANNER = (
     "**If you are in danger right now, call 911.** If you are thinking about suicide or hurting yourself, "
@@ -34,22 +35,39 @@ def to_deadline(result: DeadlineResult) -> Deadline:
     )
 
 
-def _contacts(directory: Directory, agencies: Sequence[str], level: str) -> list[Contact]:
+def state_contacts(state: StateFacts | None, agencies: Sequence[str]) -> dict[str, Contact]:
+    """The state's own agencies for the federal ones routed to: fair employment beside the EEOC, wages beside WHD."""
+    if state is None:
+        return {}
+    out: dict[str, Contact] = {}
+    if "eeoc" in agencies[:2] and state.agency.exists:
+        out["eeoc"] = Contact(state.agency.name, state.agency.phone, state.agency.agency_url)
+    if "whd" in agencies[:2] and state.labor_agency is not None:
+        out["whd"] = Contact(state.labor_agency.name, state.labor_agency.phone, state.labor_agency.url)
+    return out
+
+
+def _contacts(directory: Directory, agencies: Sequence[str], level: str, state: StateFacts | None = None) -> list[Contact]:
     by_id = dict(zip(directory.agency_ids, directory.agencies))
-    chosen = [by_id[a] for a in agencies[:2] if a in by_id]
+    local = state_contacts(state, agencies)
+    chosen: list[Contact] = []
+    for a in agencies[:2]:
+        chosen += [c for c in (by_id.get(a), local.get(a)) if c is not None]
     if level == "crisis":
         return [*directory.crisis, *chosen]
     return chosen
 
 
-def build_escalation(assessment: Assessment | None, directory: Directory, agencies: Sequence[str]) -> Escalation:
+def build_escalation(
+    assessment: Assessment | None, directory: Directory, agencies: Sequence[str], state: StateFacts | None = None
+) -> Escalation:
     if assessment is None:
         return Escalation()
     level = assessment.level
     return Escalation(
         level=level,
         reasons=list(assessment.triage.reasons),
-        contacts=_contacts(directory, agencies, level),
+        contacts=_contacts(directory, agencies, level, state),
         deadlines=[to_deadline(d) for d in assessment.deadlines],
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 from guardrails.assess import Assessment, assess
 from guardrails.semantic import SemanticTriage
 from workrights.settings import default_kb_dir
+from workrights.state_facts import StateFacts
 
 __all__ = ["InputCheck", "check_input", "MAX_QUESTION_CHARS", "user_turns"]
 
@@ -59,6 +60,7 @@ def check_input(
     semantic: SemanticTriage | None = None,
     evasion: SemanticTriage | None = None,
     role: str = "employee",
+    state: StateFacts | None = None,
 ) -> InputCheck:
     text = " ".join(question.split())
     if not text:
@@ -70,7 +72,8 @@ def check_input(
     if deadlines_file is None:
         deadlines_file = default_kb_dir() / "deadlines.toml"
     result = assess(
-        text, user_turns(history), today=today or date.today(), deadlines_file=deadlines_file, semantic=semantic, evasion=evasion, role=role
+        text, user_turns(history), today=today or date.today(), deadlines_file=deadlines_file, semantic=semantic, evasion=evasion, role=role,
+        state=state,
     )
     check = InputCheck(result.redaction.text, assessment=result)
     # A crisis is never refused; but a jailbreak role-play that merely resembles a crisis (semantic vote

@@ -103,7 +103,7 @@ def chunk_parsed(doc: ParsedDocument, doc_key: str, extra_flags: tuple[str, ...]
                     text=piece,
                     source_id=src.source_id,
                     law=src.law,
-                    jurisdiction=src.jurisdiction,
+                    jurisdiction=section.jurisdiction or src.jurisdiction,
                     cite=section.cite,
                     title=doc.title or src.title,
                     heading_path=" > ".join((doc.title or src.title, *section.heading_path)),

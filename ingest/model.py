@@ -43,9 +43,13 @@ class ParsedSection:
     kind: str = "text"  # "text" or "table" (a table is kept whole in one chunk)
     refs: tuple[str, ...] = ()  # citations this section refers to (cross-references)
     flags: tuple[str, ...] = ()  # hidden-content findings (see ingest.hidden)
+    jurisdiction: str = ""  # a USPS code when one section of a US-wide source is one state's (else the source's)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.jurisdiction:
+            del data["jurisdiction"]
+        return data
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from typing import Any
 
 from ingest.chunking import chunk_kb_document
 from ingest.kb_markdown import parse_kb_file
+from ingest.state_kb import state_chunks, state_source_id
 from workrights.errors import KnowledgeBaseError, WorkrightsError
 from workrights.schema import Chunk, passage_text
+from workrights.state_facts import load_state_file, state_files
 from workrights.store import Store
 
 __all__ = ["IngestReport", "sync_chunks", "load_kb_chunks", "ingest_kb", "merge_reports", "BATCH"]
@@ -67,11 +69,32 @@ def load_kb_chunks(
         loaded.add(doc.source_id)
         documents += 1
         chunks.extend(chunk_kb_document(doc))
+    documents += _load_state_chunks(kb_dir / "states", source_ids, chunks, loaded, errors)
     if source_ids:
         for missing in sorted(set(source_ids) - loaded):
             if not any(e["source"] == missing for e in errors):
                 errors.append({"source": missing, "error": f"No knowledge-base file has the id {missing}."})
     return chunks, loaded, documents, errors
+
+
+def _load_state_chunks(
+    states_dir: Path, source_ids: Sequence[str] | None, chunks: list[Chunk], loaded: set[str], errors: list[dict[str, str]]
+) -> int:
+    """Add the chunks of every valid state file; a bad one is reported and its old chunks stay."""
+    documents = 0
+    for path in state_files(states_dir) if states_dir.is_dir() else []:
+        source_id = state_source_id(path.stem)
+        if source_ids and source_id not in source_ids:
+            continue
+        try:
+            facts = load_state_file(path)
+        except KnowledgeBaseError as exc:
+            errors.append({"source": source_id, "error": str(exc)})
+            continue
+        loaded.add(source_id)
+        documents += 1
+        chunks.extend(state_chunks(facts))
+    return documents
 
 
 def sync_chunks(

@@ -16,7 +16,7 @@ import pytest
 from ingest.kb_markdown import parse_kb_file
 from tests.conftest import REPO, corpus_or_skip
 from workrights.citations import find_cites, normalize_text, section_key
-from workrights.compose import _split_trailing_cites
+from workrights.citations import split_trailing_cites as _split_trailing_cites
 from workrights.text import split_sentences
 
 # Sections the snapshot cannot speak for, and why (each is reported as a skip, not silently passed).

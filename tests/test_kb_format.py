@@ -9,7 +9,7 @@ import pytest
 from ingest.kb_markdown import MAX_FILE_BYTES, parse_kb_file, parse_kb_text
 from tests.conftest import REPO
 from workrights.citations import find_cites, section_key
-from workrights.compose import _split_trailing_cites
+from workrights.citations import split_trailing_cites as _split_trailing_cites
 from workrights.errors import KnowledgeBaseError
 from workrights.text import split_sentences
 

@@ -23,6 +23,7 @@ from guardrails.escalation import build_escalation, crisis_banner
 from guardrails.evasion import LAWFUL_PATH
 from guardrails.grounding import ground
 from guardrails.injection import split_injected
+from guardrails.input import user_turns
 from guardrails.router import route
 from guardrails.scope import about_work
 from guardrails.semantic import SemanticTriage
@@ -36,6 +37,8 @@ from workrights.prompts import PromptSet, load_prompt_set
 from workrights.retrieve import Retriever, default_retriever
 from workrights.schema import Answer, Citation, Escalation, Hit
 from workrights.settings import ROLES, Settings
+from workrights.jurisdiction import detect_state
+from workrights.state_facts import STATES, StateFacts, load_states, state_errors
 
 __all__ = ["Assistant", "ask", "build_assistant", "default_assistant", "validate_state"]
 
@@ -87,6 +90,7 @@ class _Request:
     prompts: PromptSet | None
     notices: list[str] = field(default_factory=list)
     llm: dict[str, Any] | None = None  # the model's record when its answer was not used
+    detected: bool = False  # the state was named in the question rather than chosen
 
 
 @dataclass
@@ -102,6 +106,7 @@ class Assistant:
     evasion: SemanticTriage | None = None
     chat: ChatModel | None = None
     prompt_dir: Path | None = None
+    states: dict[str, StateFacts] = field(default_factory=dict)
 
     @property
     def mode(self) -> str:
@@ -120,6 +125,11 @@ class Assistant:
         if role not in ROLES:
             raise WorkrightsError(f"Role {role!r} is not known; use one of: {', '.join(ROLES)}.")
         state = validate_state(state)
+        detected = False
+        if state is None:
+            state = detect_state(question) or _last_named_state(history)
+            detected = state is not None
+        facts = self.states.get(state) if state else None
         t0 = self.clock()
         timings = {"guard": 0.0, "retrieve": 0.0, "generate": 0.0, "total": 0.0}
         try:
@@ -131,6 +141,7 @@ class Assistant:
                 semantic=self.semantic,
                 evasion=self.evasion,
                 role=role,
+                state=facts,
             )
         except Exception:  # noqa: BLE001 - fail closed on any guardrail fault
             log.exception("input guardrail failed")
@@ -144,6 +155,7 @@ class Assistant:
 
         t1 = self.clock()
         request = self._request(checked, history, role, state, on_token)
+        request.detected = detected
         if checked.evasion and assessment and assessment.evasion:
             request.query = request.question = LAWFUL_PATH.get(assessment.evasion, request.query)
         raw_hits = self.retriever.search(request.query, state=state, k=self.settings.top_k)
@@ -153,7 +165,7 @@ class Assistant:
         t2 = self.clock()
         try:
             agencies = (assessment.agencies if assessment and assessment.agencies else route(checked.text, hits))
-            escalation = build_escalation(assessment, self.directory, agencies)
+            escalation = build_escalation(assessment, self.directory, agencies, facts)
             draft = self._draft(request, hits, use_llm=escalation.level != "crisis")
             if not draft.found and escalation.level in ("none", "refer") and not about_work(checked.text):
                 return self._finish(Answer(answer=OUT_OF_SCOPE, refused=True, refusal_reason=OUT_OF_SCOPE), timings, t0)
@@ -274,6 +286,9 @@ class Assistant:
             parts += [crisis_banner(), ""]
         if request.notices:
             parts += [f"*{n}*" for n in request.notices] + [""]
+        if request.detected and state:
+            name = STATES.get(state, state)
+            parts += [f"*Your question mentions {name}, so this answer covers {name} law as well as federal law.*", ""]
         if checked.evasion:
             parts += [f"**{checked.reason}**", ""]
         deadlines = assessment.deadlines if assessment else []
@@ -312,7 +327,7 @@ class Assistant:
         )
         if contacts:
             parts.append("**Who can help**")
-            parts += [f"- **{c.name}**: {c.phone}, {c.url}" for c in contacts]
+            parts += [f"- **{c.name}**: {', '.join(x for x in (c.phone, c.url) if x)}" for c in contacts]
             if escalation.level in ("refer", "urgent"):
                 parts.append("- An employment lawyer can advise on your own case; many offer a free first consultation.")
             parts.append("")
@@ -328,6 +343,8 @@ class Assistant:
             mode=draft.mode,
             notices=list(request.notices),
             llm=draft.llm,
+            state=state,
+            state_source=("detected" if request.detected else "selected") if state else None,
         )
 
     def _no_answer_escalation(self, contacts: Sequence[Any] = ()) -> Escalation:
@@ -357,6 +374,14 @@ class Assistant:
         return answer
 
 
+def _last_named_state(history: Sequence[Any]) -> str | None:
+    """The state the latest earlier user turn named, so a follow-up stays in that state."""
+    for turn in reversed(user_turns(history)):
+        if found := detect_state(turn):
+            return found
+    return None
+
+
 def build_assistant(settings: Settings, retriever: Retriever | None = None) -> Assistant:
     """Wire an assistant from settings (the CLI and the app call this once)."""
     if retriever is None:
@@ -376,7 +401,15 @@ def build_assistant(settings: Settings, retriever: Retriever | None = None) -> A
         semantic=semantic,
         evasion=evasion,
         chat=make_chat(settings),
+        states=_states(settings),
     )
+
+
+def _states(settings: Settings) -> dict[str, StateFacts]:
+    states_dir = settings.kb_dir / "states"
+    for error in state_errors(states_dir):
+        log.warning("state facts left out: %s", error)
+    return load_states(states_dir)
 
 
 @lru_cache(maxsize=1)

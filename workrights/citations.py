@@ -21,6 +21,9 @@ __all__ = [
     "section_number",
     "QueryCites",
     "parse_query_cites",
+    "is_state_cite",
+    "split_trailing_cites",
+    "STATE_ABBREVIATIONS",
 ]
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2212"
@@ -34,6 +37,21 @@ _USC = re.compile(
 _CFR = re.compile(rf"\b(\d{{1,2}})\s*C\.?\s?F\.?\s?R\.?\s*(?:§§?|[Pp]art)?\s*(\d+(?:\.\d+[a-z]?)?)({_SUB})")
 _FACT_SHEET = re.compile(r"(?:DOL\s+)?(?:WHD\s+)?Fact\s+Sheet\s*(?:#|No\.?)\s*(\d+[A-Za-z]{0,3}(?:\([a-z]\))?)", re.IGNORECASE)
 _BARE_SECTION = re.compile(rf"(?:§§?|\b[Ss]ection)\s*({_SECTION})({_SUB})")
+
+# State codes (kb/states/README.md): a state abbreviation, capitalised code words, optional "tit. 8," /
+# "ch. 151B," / "art. X,", then the section sign: "Cal. Lab. Code § 1182.12", "Md. Code, Lab. & Empl. § 3-413".
+STATE_ABBREVIATIONS = (
+    "Ala.", "Alaska", "Ariz.", "Ark.", "Cal.", "Colo.", "Conn.", "Del.", "D.C.", "Fla.", "Ga.", "Haw.", "Idaho",
+    "Ill.", "Ind.", "Iowa", "Kan.", "Ky.", "La.", "Me.", "Md.", "Mass.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.",
+    "Neb.", "Nev.", "N.H.", "N.J.", "N.M.", "N.Y.", "N.C.", "N.D.", "Ohio", "Okla.", "Or.", "Pa.", "R.I.", "S.C.",
+    "S.D.", "Tenn.", "Tex.", "Utah", "Vt.", "Va.", "Wash.", "W. Va.", "Wis.", "Wyo.",
+)
+_STATE_PREFIX = "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
+_STATE_WORD = r"(?:[A-Z][A-Za-z']*\.?|&|(?:tit|ch|art)\.\s?[0-9IVXL]+[A-Za-z]?)"
+_STATE_SECTION = r"\d+[0-9A-Za-z]*(?:[.:\-][0-9A-Za-z]+)*"
+_STATE_SUB = r"(?:\((?:[A-Za-z]{1,4}|\d{1,3})(?:-\d{1,3})?\))*"
+_STATE = re.compile(rf"(?<![\w.])({_STATE_PREFIX})((?:,?\s{_STATE_WORD}){{1,7}}),?\s§§?\s?({_STATE_SECTION})({_STATE_SUB})")
+_ILCS = re.compile(rf"\b(\d{{1,3}})\s?ILCS\s?(\d+)/(\d+[0-9A-Za-z]*(?:[.\-][0-9A-Za-z]+)*)({_STATE_SUB})")
 
 
 def normalize_text(text: str) -> str:
@@ -58,11 +76,22 @@ def _fact_sheet(m: re.Match[str]) -> str:
     return f"DOL WHD Fact Sheet #{m.group(1).upper()}"
 
 
+def _state(m: re.Match[str]) -> str:
+    words = re.sub(r"\s+", " ", m.group(2)).strip().lstrip(", ")
+    # Bluebook puts a comma between a title or chapter number and the section sign: "tit. 8, § 11040".
+    comma = "," if re.search(r"(?:tit|ch|art)\.\s?[0-9IVXL]+[A-Za-z]?$", words) else ""
+    return f"{m.group(1)} {words}{comma} § {m.group(3)}{m.group(4)}"
+
+
+def _ilcs(m: re.Match[str]) -> str:
+    return f"{m.group(1)} ILCS {m.group(2)}/{m.group(3)}{m.group(4) or ''}"
+
+
 def find_cites(text: str) -> list[str]:
     """All citations in ``text``, normalised, in order of appearance, without repeats."""
     text = normalize_text(text)
     found: list[tuple[int, str]] = []
-    for pattern, fmt in ((_USC, _usc), (_CFR, _cfr), (_FACT_SHEET, _fact_sheet)):
+    for pattern, fmt in ((_USC, _usc), (_CFR, _cfr), (_FACT_SHEET, _fact_sheet), (_STATE, _state), (_ILCS, _ilcs)):
         found.extend((m.start(), fmt(m)) for m in pattern.finditer(text))
     seen: dict[str, None] = {}
     for _, cite in sorted(found):
@@ -73,9 +102,15 @@ def find_cites(text: str) -> list[str]:
 def section_key(cite: str) -> str:
     """The section a citation points into: ``29 U.S.C. § 2612(a)(1)`` -> ``29 U.S.C. § 2612``."""
     cite = normalize_text(cite).strip()
-    if "U.S.C." in cite or "C.F.R." in cite:
+    if "U.S.C." in cite or "C.F.R." in cite or is_state_cite(cite):
         return re.sub(r"(\([^)]*\))+$", "", cite)
     return cite
+
+
+def is_state_cite(cite: str) -> bool:
+    """True for a state statute or regulation citation (``Cal. Lab. Code § 510(a)``, ``820 ILCS 105/4``)."""
+    text = normalize_text(cite).strip()
+    return bool(_STATE.fullmatch(text) or _ILCS.fullmatch(text))
 
 
 def section_number(cite: str) -> str:
@@ -138,3 +173,22 @@ def _looks_like_code_section(number: str) -> bool:
     # "section 7" alone is ambiguous between acts; only code-sized numbers stand on their own.
     digits = re.match(r"\d+", number)
     return bool(digits) and (len(digits.group(0)) >= 3 or "-" in number)
+
+
+def split_trailing_cites(sentence: str) -> tuple[str, list[str]]:
+    """``"Rule text (29 U.S.C. § 2612(a)(1))."`` -> ``("Rule text.", ["29 U.S.C. § 2612(a)(1)"])``."""
+    body = sentence.rstrip()
+    end = ""
+    if body and body[-1] in ".!?;":
+        body, end = body[:-1].rstrip(), body[-1]
+    if not body.endswith(")"):
+        return sentence, []
+    depth = 0
+    for i in range(len(body) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(body[i], 0)
+        if depth == 0:
+            cites = find_cites(body[i + 1 : -1])
+            if not cites:
+                return sentence, []
+            return body[:i].rstrip() + (end or "."), cites
+    return sentence, []

@@ -11,9 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from workrights.citations import find_cites, normalize_text
+from workrights.citations import find_cites, normalize_text, split_trailing_cites
 from workrights.keyword import analyze
 from workrights.schema import Chunk, Citation, Hit
+from workrights.state_facts import STATES
 from workrights.text import split_sentences
 
 __all__ = ["Candidate", "Composed", "candidates", "compose", "citation_title", "quote_for", "renumber", "GROUP_TITLES", "DISCLAIMER"]
@@ -23,6 +24,7 @@ DISCLAIMER = (
     "contact the agency named here or an employment lawyer.*"
 )
 GROUP_TITLES = {
+    "state": "Your state's law",
     "rule": "What the law says",
     "conditions": "Conditions and limits",
     "policy": "What the company policy says",
@@ -52,6 +54,8 @@ _CONDITION = re.compile(
     re.IGNORECASE,
 )
 _ASKS_NUMBER = re.compile(r"\b(how (?:many|much|long|old|soon)|when|deadline|minimum|maximum|limit|weeks?|days?)\b", re.I)
+_YEAR = re.compile(r"\b(?:19[6-9]\d|20\d\d)\b")
+_TABLE_RULE = re.compile(r"^\s*\|\s*:?-{3,}")
 _HAS_NUMBER = re.compile(r"\d|\b(one|two|three|six|twelve|thirty|ninety)\b", re.IGNORECASE)
 
 
@@ -73,40 +77,50 @@ class Composed:
     found: bool
 
 
-def _split_trailing_cites(sentence: str) -> tuple[str, list[str]]:
-    """``"Rule text (29 U.S.C. § 2612(a)(1))."`` -> ``("Rule text.", ["29 U.S.C. § 2612(a)(1)"])``."""
-    body = sentence.rstrip()
-    end = ""
-    if body and body[-1] in ".!?;":
-        body, end = body[:-1].rstrip(), body[-1]
-    if not body.endswith(")"):
-        return sentence, []
-    depth = 0
-    for i in range(len(body) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(body[i], 0)
-        if depth == 0:
-            cites = find_cites(body[i + 1 : -1])
-            if not cites:
-                return sentence, []
-            return body[:i].rstrip() + (end or "."), cites
-    return sentence, []
-
-
-def candidates(hits: Sequence[Hit]) -> list[Candidate]:
+def candidates(hits: Sequence[Hit], question: str = "") -> list[Candidate]:
+    years = frozenset(_YEAR.findall(question))
     out: list[Candidate] = []
     for rank, hit in enumerate(hits):
         for chunk in hit.section_chunks:
-            out.extend(_chunk_candidates(rank, chunk))
+            out.extend(_chunk_candidates(rank, chunk, years))
     return out
 
 
-def _chunk_candidates(rank: int, chunk: Chunk) -> list[Candidate]:
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _table_rows(rank: int, chunk: Chunk, table: list[str], years: frozenset[str]) -> list[Candidate]:
+    """The rows of a table whose first cell is a year the question names, each read out with its column names."""
+    header = _cells(table[0])
+    subject = chunk.heading_path.split(" > ")[-1]
+    out = []
+    for row in table[2:]:
+        cells = _cells(row)
+        if cells[0] not in years:
+            continue
+        values = "; ".join(f"{h}: {c}" for h, c in zip(header[1:], cells[1:]) if c)
+        display = f"{subject}, {header[0].lower()} {cells[0]}: {values}."
+        out.append(Candidate(rank, chunk, display, row.strip(), (chunk.cite,), frozenset(analyze(display))))
+    return out
+
+
+def _chunk_candidates(rank: int, chunk: Chunk, years: frozenset[str] = frozenset()) -> list[Candidate]:
+    lines = chunk.text.splitlines()
+    table = [line for line in lines if line.lstrip().startswith("|")]
+    if len(table) >= 3 and _TABLE_RULE.match(table[1]):
+        prose = "\n".join(line for line in lines if not line.lstrip().startswith("|"))
+        return _table_rows(rank, chunk, table, years) + _sentence_candidates(rank, replace(chunk, text=prose))
+    return _sentence_candidates(rank, chunk)
+
+
+def _sentence_candidates(rank: int, chunk: Chunk) -> list[Candidate]:
     out: list[Candidate] = []
     for sentence in split_sentences(chunk.text):
         if sentence.startswith("#") or len(sentence) < 20:
             continue
         if chunk.doc_type == "summary":
-            display, cites = _split_trailing_cites(sentence)
+            display, cites = split_trailing_cites(sentence)
             if not cites:
                 continue
         else:
@@ -142,12 +156,30 @@ def _select(pool: list[Candidate], question: str, hits: Sequence[Hit]) -> list[C
         per_passage[cand.hit_rank] = per_passage.get(cand.hit_rank, 0) + 1
         if len(chosen) >= MAX_SENTENCES:
             break
-    return chosen
+    return _keep_state_rule(chosen, ranked, q_terms, asks_number, hits)
+
+
+def _is_state(c: Candidate) -> bool:
+    return c.chunk.jurisdiction not in ("US", "company")
+
+
+def _keep_state_rule(
+    chosen: list[Candidate], ranked: list[Candidate], q_terms: frozenset[str], asks_number: bool, hits: Sequence[Hit]
+) -> list[Candidate]:
+    """Make room for the chosen state's own rule when it bears on the question and federal text crowded it out."""
+    if not chosen or any(_is_state(c) for c in chosen):
+        return chosen
+    best = next((c for c in ranked if _is_state(c) and c.terms & q_terms), None)
+    if best is None or _score(best, q_terms, asks_number, hits) <= 0.25:
+        return chosen
+    return [*chosen[: MAX_SENTENCES - 1], best]
 
 
 def _group(cand: Candidate, hits: Sequence[Hit]) -> str:
     if cand.chunk.doc_type == "policy":
         return "policy"
+    if cand.chunk.jurisdiction not in ("US", "company"):
+        return "state"
     text = cand.display
     if _DEADLINE.search(text) and _FILING.search(text):
         return "deadlines"
@@ -158,6 +190,15 @@ def _group(cand: Candidate, hits: Sequence[Hit]) -> str:
     return "rule"
 
 
+def _group_title(group: str, members: Sequence[Candidate], groups: dict[str, list[Candidate]]) -> str:
+    if group == "state":
+        code = members[0].chunk.jurisdiction
+        return f"In {STATES.get(code, code)}"
+    if group == "rule" and groups.get("state"):
+        return "Federal law"
+    return GROUP_TITLES[group]
+
+
 def citation_title(chunk: Chunk) -> str:
     """A citation card's title: the document and the section, "FMLA: Who is eligible"."""
     parts = chunk.heading_path.split(" > ")
@@ -166,7 +207,7 @@ def citation_title(chunk: Chunk) -> str:
 
 def compose(question: str, hits: Sequence[Hit], role: str = "employee") -> Composed:
     """Build the answer from ``hits`` (best first); ``found`` is False when nothing citable matched."""
-    chosen = _select(candidates(hits), question, hits)
+    chosen = _select(candidates(hits, question), question, hits)
     if not chosen:
         return Composed("", [], "", False)
     groups: dict[str, list[Candidate]] = {g: [] for g in GROUP_TITLES}
@@ -178,7 +219,7 @@ def compose(question: str, hits: Sequence[Hit], role: str = "employee") -> Compo
     for group, members in groups.items():
         if not members:
             continue
-        lines.append(f"**{GROUP_TITLES[group]}**")
+        lines.append(f"**{_group_title(group, members, groups)}**")
         for cand in members:
             chunk = cand.chunk
             markers = []

@@ -25,6 +25,7 @@ __all__ = ["Retriever", "jurisdictions_for", "search", "default_retriever", "RRF
 
 RRF_K = 60
 EXACT_CITE_BOOST = 1.0
+STATE_SLOT = 2  # the 0-based rank a chosen state's best passage is lifted to, if it ranks lower
 
 
 def jurisdictions_for(state: str | None) -> list[str]:
@@ -103,7 +104,7 @@ class Retriever:
             hit.score += 1.0 / (RRF_K + rank + 1)
 
         self._boost_named_sections(query, snap, mask, hits)
-        best = _best_per_section(hits.values())[:k]
+        best = _with_state_passage(_best_per_section(hits.values()), state, k)
         for hit in best:
             hit.section = _section_of(snap, hit.chunk)
         return best
@@ -150,6 +151,22 @@ class Retriever:
                 own = section_key(chunk.cite) in wanted or section_number(chunk.cite) in numbers
                 hit.score += EXACT_CITE_BOOST * (1.5 if own else 1.0)
                 hit.exact_cite = True
+
+
+def _with_state_passage(ranked: list[Hit], state: str | None, k: int) -> list[Hit]:
+    """The top ``k``, with the best passage of the chosen state's own law among the first three when there is one.
+
+    Federal passages outnumber a state's summaries many times over, so without this a state's more
+    protective rule could rank just below the cut and the answer would miss it.
+    """
+    slot = min(STATE_SLOT, k - 1)
+    if not state or slot < 1 or any(h.chunk.jurisdiction == state for h in ranked[: slot + 1]):
+        return ranked[:k]
+    best = next((h for h in ranked if h.chunk.jurisdiction == state), None)
+    if best is None:
+        return ranked[:k]
+    rest = [h for h in ranked if h is not best]
+    return [*rest[:slot], best, *rest[slot : k - 1]]
 
 
 def _section_of(snap: _Snapshot, chunk: Chunk) -> list[Chunk]:

@@ -186,6 +186,9 @@ class Answer:
     # grounding check removed.
     notices: list[str] = field(default_factory=list)
     llm: dict[str, Any] | None = None
+    # The state whose law the answer used (chosen, or detected in the question), and how it was chosen.
+    state: str | None = None
+    state_source: str | None = None  # "selected" | "detected" | None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -200,8 +203,8 @@ class Answer:
         }
 
     def details(self) -> dict[str, Any]:
-        """What the contract JSON leaves out: notices, and the LLM record (model, prompt, usage, removals)."""
-        return {"notices": list(self.notices), "llm": self.llm}
+        """What the contract JSON leaves out: notices, the state used, and the LLM record (model, prompt, usage, removals)."""
+        return {"notices": list(self.notices), "llm": self.llm, "state": self.state, "state_source": self.state_source}
 
 
 def passage_text(chunk: Chunk) -> str:

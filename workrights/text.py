@@ -10,6 +10,15 @@ _ABBREVIATIONS = {
     "u.s.c", "c.f.r", "u.s", "e.g", "i.e", "no", "nos", "pub", "l", "inc", "v", "vs", "etc", "mr", "ms",
     "mrs", "dr", "st", "stat", "sec", "secs", "ch", "cf", "jr", "sr", "co", "corp", "dept", "ltd", "approx",
 }
+# Words of state code citations ("Cal. Lab. Code", "Mass. Gen. Laws", "N.Y. Exec. Law"), matched with their
+# capital so that a sentence ending in "me." or "or." still ends there.
+_CITATION_ABBREVIATIONS = {
+    "Cal", "Lab", "Gov", "Rev", "Gen", "Comp", "Admin", "Ann", "Regs", "Const", "Exec", "Empl", "Bus", "Prof",
+    "Civ", "Com", "Proc", "Fam", "Educ", "Health", "Saf", "Pub", "Util", "Hum", "Res", "Occ", "Ins", "Emp", "Ins", "Stat", "Ala", "Ariz", "Ark", "Colo", "Conn", "Del", "Fla", "Ga", "Haw", "Ill",
+    "Ind", "Kan", "Ky", "La", "Me", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Or",
+    "Pa", "Tenn", "Tex", "Vt", "Va", "Wash", "Wis", "Wyo", "W", "N.Y", "N.J", "N.H", "N.M", "N.C", "N.D", "R.I",
+    "S.C", "S.D", "D.C", "Cent", "Codified", "Unemp", "Cons", "Corr", "Crim", "Elec", "Fin", "Gov't", "Lab", "Mil", "Vet", "tit", "art", "R", "Reg", "Rec", "Ord",
+}
 _BOUNDARY = re.compile(r"(?<=[.!?])([\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9§$])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+")
 _PIECE = re.compile(r"\w+|[^\w\s]")
@@ -17,8 +26,11 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    last = text.rstrip("\"')]").rsplit(None, 1)[-1].lower().rstrip(".")
-    return last.strip("(") in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]", last))
+    token = text.rstrip("\"')]").rsplit(None, 1)[-1].rstrip(".").strip("(")
+    if token in _CITATION_ABBREVIATIONS:
+        return True
+    last = token.lower()
+    return last in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]", last))
 
 
 def split_blocks(text: str) -> list[str]:
@@ -44,7 +56,8 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for m in _BOUNDARY.finditer(block):
             candidate = block[start : m.end(1)]
-            if _ends_with_abbreviation(candidate):
+            # Inside an open parenthesis is inside a citation: "(Cal. Unemp. Ins. Code § 3301)".
+            if _ends_with_abbreviation(candidate) or candidate.count("(") > candidate.count(")"):
                 continue
             sentences.append(candidate.strip())
             start = m.end()

@@ -25,6 +25,8 @@ Format quirks handled
       wage"; typos ``4..65(g,,j)`` and a stray backtick ``1.25``` are repaired. Footnote markers ``(b)``,
       ``[c]``, ``(g, j)``, ``(i2)`` are listed per row, and the DOL footnote texts that apply are appended
       under each table (for the 2020-2024 table only the notes whose wording is not era-specific).
+    - Each state's section carries that state's USPS code as its jurisdiction (Guam ``GU``, Puerto Rico ``PR`` and
+      the U.S. Virgin Islands ``VI`` too; the federal rate keeps the source's ``US``), so state filtering finds the right table.
     - In the cleaned file the federal rate is a column of every row; in the wide file it is the
       "Federal (FLSA)" column. Either way each state table carries it, and it gets a section of its own.
 """
@@ -40,6 +42,7 @@ from typing import Any
 from ingest.model import ParsedDocument, ParsedSection, ParseError, SourceInfo
 from ingest.parsers._common import pipe_table
 from workrights.citations import normalize_text
+from workrights.state_facts import STATES
 
 __all__ = ["parse", "rows", "parse_rate", "Rate"]
 
@@ -330,11 +333,17 @@ def _notes(markers: list[str], layout: str) -> list[str]:
     return [f"{bracket.get(m, f'({m})')} {allowed[m]}" for m in markers if m in allowed]
 
 
+_CODES = {name.lower(): code for code, name in STATES.items()} | {"guam": "GU", "puerto rico": "PR", "u.s. virgin islands": "VI"}
+
+
 def _section(name: str, text: str, source: SourceInfo) -> ParsedSection:
+    # A state's history is that state's law: a question about Ohio (chosen or named) retrieves Ohio's table
+    # and not Kentucky's. Territories and the federal rate stay in the source's jurisdiction.
     return ParsedSection(
         heading_path=("Minimum wage history", name),
         cite=f"{_CITE}: {name}",
         text=text,
         url=source.url,
         kind="table",
+        jurisdiction=_CODES.get(name.lower(), ""),
     )
