@@ -218,7 +218,9 @@ class Assistant:
 
     def _draft(self, request: _Request, hits: Sequence[Hit], *, use_llm: bool) -> _Draft:
         floor = self.settings.min_similarity
-        relevant = list(hits) if hits and (hits[0].exact_cite or hits[0].similarity >= floor) else []
+        # Keyword and dense ranks are fused, so the top hit may be a keyword match of middling similarity
+        # with a clearly relevant passage just below it: look at the first few.
+        relevant = list(hits) if hits and (hits[0].exact_cite or max(h.similarity for h in hits[:3]) >= floor) else []
         if not relevant:
             return _Draft()
         strong = relevant[0].exact_cite or relevant[0].similarity >= CRISIS_RELEVANCE
