@@ -20,7 +20,7 @@ from evals.datasets import load_all
 from evals.guardrail_sets import GUARDRAILS_DIR, escalation_sets, load_jsonl
 from evals.metrics import first_relevant_rank, mrr, ndcg_at, recall_at
 from workrights.answer import Assistant
-from workrights.jurisdiction import detect_state
+from workrights.jurisdiction import resolve_state
 from workrights.prompts import load_prompt_set
 from workrights.settings import ROLES
 
@@ -31,7 +31,7 @@ SETS = ("retrieval", "baseline", "answers", "grounding", "escalation", "evasion"
 
 def effective_state(item: Any) -> str | None:
     """The state ``ask()`` would use: the one chosen, else the one the question names."""
-    return item.state or detect_state(item.question)
+    return resolve_state(item.state, item.question)[0]
 
 
 def retrieval_metrics(assistant: Assistant) -> dict[str, Any]:

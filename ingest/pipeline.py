@@ -82,7 +82,7 @@ def _load_state_chunks(
 ) -> int:
     """Add the chunks of every valid state file; a bad one is reported and its old chunks stay."""
     documents = 0
-    for path in state_files(states_dir) if states_dir.is_dir() else []:
+    for path in state_files(states_dir):
         source_id = state_source_id(path.stem)
         if source_ids and source_id not in source_ids:
             continue

@@ -118,5 +118,5 @@ def test_minimum_wage_history_is_answered_from_the_dol_table(tmp_path, make_sett
     answer = assistant.ask("what was the minimum wage in Ohio in 2015?")
     table = [c for c in answer.citations if c.cite == "DOL WHD State Minimum Wage History: Ohio"]
     assert table and any("2015" in c.quote and expected["normalized"] in c.quote for c in table)
-    assert f"year 2015" in answer.answer and expected["normalized"] in answer.answer
+    assert "year 2015" in answer.answer and expected["normalized"] in answer.answer
     assert not any("Kentucky" in c.cite for c in answer.citations)

@@ -37,7 +37,7 @@ from workrights.prompts import PromptSet, load_prompt_set
 from workrights.retrieve import Retriever, default_retriever
 from workrights.schema import Answer, Citation, Escalation, Hit
 from workrights.settings import ROLES, Settings
-from workrights.jurisdiction import detect_state
+from workrights.jurisdiction import resolve_state
 from workrights.state_facts import STATES, StateFacts, load_states, state_errors
 
 __all__ = ["Assistant", "ask", "build_assistant", "default_assistant", "validate_state"]
@@ -125,10 +125,7 @@ class Assistant:
         if role not in ROLES:
             raise WorkrightsError(f"Role {role!r} is not known; use one of: {', '.join(ROLES)}.")
         state = validate_state(state)
-        detected = False
-        if state is None:
-            state = detect_state(question) or _last_named_state(history)
-            detected = state is not None
+        state, detected = resolve_state(state, question, user_turns(history))
         facts = self.states.get(state) if state else None
         t0 = self.clock()
         timings = {"guard": 0.0, "retrieve": 0.0, "generate": 0.0, "total": 0.0}
@@ -374,14 +371,6 @@ class Assistant:
         if not answer.as_of:
             answer.as_of = self.directory.as_of
         return answer
-
-
-def _last_named_state(history: Sequence[Any]) -> str | None:
-    """The state the latest earlier user turn named, so a follow-up stays in that state."""
-    for turn in reversed(user_turns(history)):
-        if found := detect_state(turn):
-            return found
-    return None
 
 
 def build_assistant(settings: Settings, retriever: Retriever | None = None) -> Assistant:

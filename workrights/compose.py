@@ -178,7 +178,7 @@ def _keep_state_rule(
 def _group(cand: Candidate, hits: Sequence[Hit]) -> str:
     if cand.chunk.doc_type == "policy":
         return "policy"
-    if cand.chunk.jurisdiction not in ("US", "company"):
+    if _is_state(cand):
         return "state"
     text = cand.display
     if _DEADLINE.search(text) and _FILING.search(text):

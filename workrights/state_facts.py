@@ -25,7 +25,9 @@ from workrights.text import split_sentences
 
 __all__ = [
     "STATES",
+    "TERRITORIES",
     "TOPICS",
+    "code_for_name",
     "Fact",
     "MinimumWage",
     "FairEmployment",
@@ -55,6 +57,15 @@ STATES: dict[str, str] = {
     "WI": "Wisconsin", "WY": "Wyoming",
 }
 
+# The minimum-wage history also covers these; they have no facts file and no selector entry.
+TERRITORIES: dict[str, str] = {"GU": "Guam", "PR": "Puerto Rico", "VI": "U.S. Virgin Islands"}
+
+
+def code_for_name(name: str) -> str | None:
+    """The USPS code of a state, DC or territory by its full name, any case; None for anything else."""
+    return _CODES_BY_NAME.get(name.strip().lower())
+
+
 TOPICS: dict[str, str] = {
     "overtime": "overtime rules",
     "paid_sick_leave": "paid sick leave",
@@ -65,6 +76,7 @@ TOPICS: dict[str, str] = {
     "non_compete": "non-compete agreements",
 }
 
+_CODES_BY_NAME = {name.lower(): code for code, name in (STATES | TERRITORIES).items()}
 FEDERAL_MINIMUM_WAGE = 7.25
 _FACT_KEYS = {"text", "cite", "url", "as_of", "checked"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -255,7 +267,7 @@ def _fair_employment(where: str, data: Any) -> FairEmployment:
 
 
 def _agency(where: str, data: Any) -> StateAgency:
-    keys = _FACT_KEYS | {"exists", "name", "phone", "filing_days", "filing_months", "filing_years", "work_sharing", "url_fact", "agency_url"}
+    keys = _FACT_KEYS | {"exists", "name", "phone", "filing_days", "filing_months", "filing_years", "work_sharing", "url_fact"}
     r = _Reader(where, "agency", data, keys)
     fields = r.fact_fields()
     exists = r.bool("exists", True)
@@ -270,12 +282,15 @@ def _agency(where: str, data: Any) -> StateAgency:
     # No period at all is allowed: where no source states the agency's deadline, none is shown.
     if sum(1 for v in periods.values() if v) > 1:
         raise r.fail("needs at most one of filing_days, filing_months, filing_years.")
-    agency = StateAgency(**fields, exists=True, name=name, phone=phone, agency_url=fields["url"], work_sharing=r.bool("work_sharing", False), **periods)
+    # url is the page about the deadline (url_fact) when there is one; agency_url is always the agency's site.
+    fact_url = r.str("url_fact") if "url_fact" in data else fields["url"]
+    agency = StateAgency(
+        **{**fields, "url": fact_url}, exists=True, name=name, phone=phone, agency_url=fields["url"],
+        work_sharing=r.bool("work_sharing", False), **periods,
+    )
     number = agency.filing_period.split()[0] if agency.filing_period else ""
     if number and not re.search(rf"\b{number}\b", fields["text"]) and not _spelled(agency, fields["text"]):
         raise r.fail(f"text does not state the filing deadline of {agency.filing_period}.")
-    if "url_fact" in data:
-        agency = StateAgency(**{**agency.__dict__, "url": r.str("url_fact")})
     return agency
 
 
@@ -371,7 +386,7 @@ def _load_cached(states_dir: str, stamp: tuple[tuple[str, int], ...]) -> tuple[d
 
 
 def _stamp(states_dir: Path) -> tuple[tuple[str, int], ...]:
-    return tuple((p.name, p.stat().st_mtime_ns) for p in state_files(states_dir)) if states_dir.is_dir() else ()
+    return tuple((p.name, p.stat().st_mtime_ns) for p in state_files(states_dir))
 
 
 def load_states(states_dir: Path) -> dict[str, StateFacts]:

@@ -42,7 +42,7 @@ from typing import Any
 from ingest.model import ParsedDocument, ParsedSection, ParseError, SourceInfo
 from ingest.parsers._common import pipe_table
 from workrights.citations import normalize_text
-from workrights.state_facts import STATES
+from workrights.state_facts import code_for_name
 
 __all__ = ["parse", "rows", "parse_rate", "Rate"]
 
@@ -333,9 +333,6 @@ def _notes(markers: list[str], layout: str) -> list[str]:
     return [f"{bracket.get(m, f'({m})')} {allowed[m]}" for m in markers if m in allowed]
 
 
-_CODES = {name.lower(): code for code, name in STATES.items()} | {"guam": "GU", "puerto rico": "PR", "u.s. virgin islands": "VI"}
-
-
 def _section(name: str, text: str, source: SourceInfo) -> ParsedSection:
     # A state's history is that state's law: a question about Ohio (chosen or named) retrieves Ohio's table
     # and not Kentucky's. Territories and the federal rate stay in the source's jurisdiction.
@@ -345,5 +342,5 @@ def _section(name: str, text: str, source: SourceInfo) -> ParsedSection:
         text=text,
         url=source.url,
         kind="table",
-        jurisdiction=_CODES.get(name.lower(), ""),
+        jurisdiction=code_for_name(name) or "",
     )
