@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from workrights.state_facts import StateFacts
 from workrights.citations import split_trailing_cites
 from workrights.text import split_sentences
 
-__all__ = ["Facts", "CoverageNote", "extract_facts", "check_coverage", "asks_about_coverage"]
+__all__ = ["Facts", "CoverageNote", "extract_facts", "check_coverage", "coverage_for", "law_names", "asks_about_coverage"]
 
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
@@ -49,6 +50,7 @@ class Facts:
     months: float | None = None
     hours_year: int | None = None
     hours_estimated: bool = False
+    worksite_50: bool | None = None  # 50 or more employees within 75 miles of the worksite (asked by the app's checker)
 
 
 @dataclass
@@ -106,9 +108,20 @@ def check_coverage(
     facts = extract_facts(text)
     if not asks_about_coverage(text, facts):
         return []
+    laws = [str(r["id"]) for r in _rules(rules_file) if re.search(str(r["topic"]), topics_text or text, re.IGNORECASE)]
+    return coverage_for(facts, rules_file, laws, state)
+
+
+def law_names(rules_file: Path) -> dict[str, str]:
+    """The laws the checker knows, id -> name, in the rules file's order."""
+    return {str(r["id"]): str(r["name"]) for r in _rules(rules_file)}
+
+
+def coverage_for(facts: Facts, rules_file: Path, laws: Sequence[str], state: StateFacts | None = None) -> list[CoverageNote]:
+    """Coverage notes for the laws ``laws`` (ids in ``rules_file``) from facts already known, plus the state's law."""
     notes: list[CoverageNote] = []
     for rule in _rules(rules_file):
-        if not re.search(str(rule["topic"]), topics_text or text, re.IGNORECASE):
+        if str(rule["id"]) not in laws:
             continue
         status, line, missing = _employer_line(rule, facts)
         note = CoverageNote(str(rule["name"]), status, [line] if line else [], [missing] if missing else [])
@@ -169,6 +182,16 @@ def _fmla_employee(rule: dict[str, object], facts: Facts, note: CoverageNote) ->
     else:
         approx = " (estimated from your weekly hours)" if facts.hours_estimated else ""
         note.lines.append((f"You meet the {hours:,}-hour requirement for FMLA{approx}.", str(rule["hours_cite"])))
-    note.missing.append("whether your employer has 50 employees within 75 miles of your worksite")
+    _fmla_worksite(rule, facts, note)
     if note.status == "covered" and note.missing:
         note.status = "unknown"
+
+
+def _fmla_worksite(rule: dict[str, object], facts: Facts, note: CoverageNote) -> None:
+    if facts.worksite_50 is None:
+        note.missing.append("whether your employer has 50 employees within 75 miles of your worksite")
+    elif facts.worksite_50:
+        note.lines.append(("Your employer has 50 or more employees within 75 miles of your worksite, as FMLA requires.", str(rule["site_cite"])))
+    else:
+        note.status = "not_covered"
+        note.lines.append(("FMLA eligibility needs 50 employees within 75 miles of your worksite; you said there are fewer.", str(rule["site_cite"])))

@@ -16,7 +16,7 @@ from pathlib import Path
 from guardrails.dates import add_months, find_event_date
 from workrights.state_facts import StateFacts
 
-__all__ = ["DeadlineRule", "DeadlineResult", "load_rules", "compute", "for_state", "URGENT_DAYS", "EEOC_CHARGES"]
+__all__ = ["DeadlineRule", "DeadlineResult", "load_rules", "compute", "countdown", "for_state", "URGENT_DAYS", "EEOC_CHARGES"]
 
 EEOC_CHARGES = ("eeoc_charge", "adea_charge")
 
@@ -95,7 +95,11 @@ def load_rules(path: Path) -> dict[str, DeadlineRule]:
 
 
 def compute(rule: DeadlineRule, text: str, today: date) -> DeadlineResult:
-    event = find_event_date(text, today)
+    return countdown(rule, find_event_date(text, today), today)
+
+
+def countdown(rule: DeadlineRule, event: date | None, today: date) -> DeadlineResult:
+    """The last day and the days left from ``event`` (None: the rule only, nothing guessed)."""
     if event is None:
         return DeadlineResult(rule, None, None, None)
     last = rule.last_day(event)
