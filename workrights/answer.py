@@ -3,7 +3,9 @@
 ``ask()`` is the one entry point the CLI, the app and the evals share. Guardrails fail closed: an error
 in any check refuses the answer and points to a human instead. Only redacted text is searched, logged or
 sent to a language model. A model that fails, or whose answer does not hold up against the sources,
-is replaced by the extractive answer with a one-line notice.
+is replaced by the extractive answer with a one-line notice. A session's uploaded policy (``policy=``) is
+searched with the knowledge base for that one question, and any policy passage used that gives less than
+the law is pointed out next to the law's own citation.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from guardrails.evasion import LAWFUL_PATH
 from guardrails.grounding import ground
 from guardrails.injection import split_injected
 from guardrails.input import user_turns
+from guardrails.policy_gaps import GapFinding, find_gaps, load_gap_rules
 from guardrails.router import route
 from guardrails.scope import about_work
 from guardrails.semantic import SemanticTriage
@@ -34,13 +37,13 @@ from workrights.errors import LLMError, WorkrightsError
 from workrights.generate import Turn, answer_messages, conversation, standalone_question
 from workrights.llm import ChatModel, make_chat
 from workrights.prompts import PromptSet, load_prompt_set
-from workrights.retrieve import Retriever, default_retriever
-from workrights.schema import Answer, Citation, Escalation, Hit
+from workrights.retrieve import PolicyPassages, Retriever, default_retriever
+from workrights.schema import Answer, Chunk, Citation, Escalation, Hit
 from workrights.settings import ROLES, Settings
 from workrights.jurisdiction import resolve_state
 from workrights.state_facts import STATES, StateFacts, load_states, state_errors
 
-__all__ = ["Assistant", "ask", "build_assistant", "default_assistant", "validate_state"]
+__all__ = ["Assistant", "ask", "build_assistant", "default_assistant", "prepare_caches", "semantic_layers", "validate_state"]
 
 log = logging.getLogger("workrights")
 _STATE = re.compile(r"^[A-Z]{2}$")
@@ -51,6 +54,7 @@ OUT_OF_SCOPE = "I can only help with questions about work and US employment law;
 LLM_FAILED = "The AI answer is unavailable ({reason}), so this answer quotes the law directly."
 LLM_UNGROUNDED = "The AI-written answer did not hold up against the sources, so this answer quotes the law directly."
 LLM_TRIMMED = "{n} sentence(s) of the AI-written answer were removed because the sources did not support them."
+POLICY_GAPS = "Where the policy falls below the law"
 
 
 def validate_state(state: str | None) -> str | None:
@@ -91,6 +95,7 @@ class _Request:
     notices: list[str] = field(default_factory=list)
     llm: dict[str, Any] | None = None  # the model's record when its answer was not used
     detected: bool = False  # the state was named in the question rather than chosen
+    gaps: list[GapFinding] = field(default_factory=list)  # policy sentences among the hits that give less than the law
 
 
 @dataclass
@@ -120,8 +125,13 @@ class Assistant:
         role: str = "employee",
         history: Sequence[Any] = (),
         on_token: Callable[[str], None] | None = None,
+        policy: PolicyPassages | None = None,
     ) -> Answer:
-        """Answer ``question``; in the LLM mode ``on_token`` receives the model's text as it streams."""
+        """Answer ``question``; in the LLM mode ``on_token`` receives the model's text as it streams.
+
+        ``policy`` is the asking session's uploaded policy (``workrights.uploads.PolicyIndex``), searched for
+        this question only; the built-in sample handbook is then left out.
+        """
         if role not in ROLES:
             raise WorkrightsError(f"Role {role!r} is not known; use one of: {', '.join(ROLES)}.")
         state = validate_state(state)
@@ -155,7 +165,7 @@ class Assistant:
         request.detected = detected
         if checked.evasion and assessment and assessment.evasion:
             request.query = request.question = LAWFUL_PATH.get(assessment.evasion, request.query)
-        raw_hits = self.retriever.search(request.query, state=state, k=self.settings.top_k)
+        raw_hits = self.retriever.search(request.query, state=state, k=self.settings.top_k, policy=policy)
         hits, request.injected = split_injected(raw_hits)
         timings["retrieve"] = (self.clock() - t1) * 1000
 
@@ -164,6 +174,8 @@ class Assistant:
             agencies = (assessment.agencies if assessment and assessment.agencies else route(checked.text, hits))
             escalation = build_escalation(assessment, self.directory, agencies, facts)
             draft = self._draft(request, hits, use_llm=escalation.level != "crisis")
+            if draft.found:
+                request.gaps = find_gaps(hits, load_gap_rules(self.settings.kb_dir / "policy_minimums.toml"), facts)
             if not draft.found and escalation.level in ("none", "refer") and not about_work(checked.text):
                 return self._finish(Answer(answer=OUT_OF_SCOPE, refused=True, refusal_reason=OUT_OF_SCOPE), timings, t0)
             answer = self._assemble(draft, escalation, assessment, checked, request)
@@ -278,6 +290,28 @@ class Assistant:
         draft.support.append(hit)
         return f"{text} [{n}]"
 
+    def _gap_lines(self, gaps: Sequence[GapFinding], draft: _Draft, state: str | None) -> list[str]:
+        """The policy-below-the-law block: each line quotes the policy and states the law, both cited."""
+        lines = []
+        for gap in gaps:
+            # Never a law line without its citation: a rule whose cite no passage carries is left out.
+            law = f"**The law:** {gap.requires}"
+            supported = self._supported_line(law, gap.cite, draft, state)
+            if supported == law:
+                continue
+            n = self._quote_marker(gap.chunk, gap.quote, draft)
+            lines.append(f"- **The policy:** “{gap.display}” [{n}] {supported}")
+        return [f"**{POLICY_GAPS}**", *lines, ""] if lines else []
+
+    def _quote_marker(self, chunk: Chunk, quote: str, draft: _Draft) -> int:
+        """The number of the citation of ``quote`` in ``chunk`` (its own citation), added when not yet cited."""
+        same = next((c for c in draft.citations if c.chunk_id == chunk.chunk_id and c.quote == quote), None)
+        if same is not None:
+            return same.n
+        n = max((c.n for c in draft.citations), default=0) + 1
+        draft.citations.append(Citation(n, chunk.cite, citation_title(chunk), chunk.url, chunk.chunk_id, quote))
+        return n
+
     def _assemble(self, draft: _Draft, escalation: Escalation, assessment: Any, checked: Any, request: _Request) -> Answer:
         parts: list[str] = []
         state = request.state
@@ -317,6 +351,7 @@ class Assistant:
             draft.citations = [c for c in draft.citations if c.chunk_id in {h.chunk.chunk_id for h in draft.support}]
         elif draft.found:
             parts += [draft.body, ""]
+            parts += self._gap_lines(request.gaps, draft, state)
         else:
             parts += [NOT_FOUND, ""]
         if not draft.found and escalation.level == "none":
@@ -381,10 +416,7 @@ def build_assistant(settings: Settings, retriever: Retriever | None = None) -> A
 
         store = open_store(settings, make_embedder(settings))
         retriever = Retriever(store, settings.kb_dir / "popular_names.toml")
-    cache = settings.data_dir / "cache"
-    embedder = retriever.store.embedder
-    semantic = SemanticTriage(embedder, settings.kb_dir / "triage_exemplars.jsonl", cache)
-    evasion = SemanticTriage(embedder, settings.kb_dir / "evasion_exemplars.jsonl", cache, k=3, label_key="label")
+    semantic, evasion = semantic_layers(settings, retriever.store.embedder)
     return Assistant(
         retriever=retriever,
         settings=settings,
@@ -394,6 +426,20 @@ def build_assistant(settings: Settings, retriever: Retriever | None = None) -> A
         chat=make_chat(settings),
         states=_states(settings),
     )
+
+
+def semantic_layers(settings: Settings, embedder: Any) -> tuple[SemanticTriage, SemanticTriage]:
+    """The triage and evasion nearest-neighbour layers; their exemplar vectors are cached under the data dir."""
+    cache = settings.data_dir / "cache"
+    semantic = SemanticTriage(embedder, settings.kb_dir / "triage_exemplars.jsonl", cache)
+    evasion = SemanticTriage(embedder, settings.kb_dir / "evasion_exemplars.jsonl", cache, k=3, label_key="label")
+    return semantic, evasion
+
+
+def prepare_caches(settings: Settings, embedder: Any) -> None:
+    """Embed the triage exemplars now (``workrights ingest --prepare``), so the app's first start does not."""
+    for layer in semantic_layers(settings, embedder):
+        layer.warm()
 
 
 def _states(settings: Settings) -> dict[str, StateFacts]:
@@ -415,6 +461,7 @@ def ask(
     role: str = "employee",
     history: Sequence[Any] = (),
     on_token: Callable[[str], None] | None = None,
+    policy: PolicyPassages | None = None,
 ) -> Answer:
     """Answer ``question`` with the knowledge base (and the model, if any) configured by the environment."""
-    return default_assistant().ask(question, state=state, role=role, history=history, on_token=on_token)
+    return default_assistant().ask(question, state=state, role=role, history=history, on_token=on_token, policy=policy)

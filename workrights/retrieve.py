@@ -3,15 +3,22 @@
 Federal law always applies; a state adds its own law; company policies are always searchable. A question
 that names a section ("29 USC 2612", "§ 2000e-3", "section 7 of the NLRA") gets that section first.
 Only the best chunk of each section is returned, so five hits are five different passages.
+
+A session's uploaded policy (see ``workrights.uploads``) joins one query's rankings: its nearest passages are
+merged into the dense ranking by cosine similarity (same embedder, same scale) and its BM25 matches take turns
+with the store's in the keyword ranking, then both are fused as usual. With an upload the store's company policies (the
+fictional sample handbook) are left out, so an answer never cites another company's rules beside the user's.
 """
 
 from __future__ import annotations
 
 import threading
+from itertools import zip_longest
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -21,11 +28,15 @@ from workrights.schema import Chunk, Hit, passage_text
 from workrights.settings import Settings
 from workrights.store import Store
 
-__all__ = ["Retriever", "jurisdictions_for", "search", "default_retriever", "RRF_K"]
+__all__ = ["Retriever", "PolicyPassages", "jurisdictions_for", "search", "default_retriever", "RRF_K"]
 
 RRF_K = 60
 EXACT_CITE_BOOST = 1.0
 STATE_SLOT = 2  # the 0-based rank a chosen state's best passage is lifted to, if it ranks lower
+POLICY_SLOT = 3  # the same for an uploaded policy's best passage (after the state's)
+# An uploaded passage is lifted only when at least this similar to the question: with all-MiniLM-L6-v2 a
+# handbook section on another topic scores about 0.1-0.25, one on the question's topic 0.4-0.65.
+POLICY_SLOT_SIMILARITY = 0.35
 
 
 def jurisdictions_for(state: str | None) -> list[str]:
@@ -33,6 +44,24 @@ def jurisdictions_for(state: str | None) -> list[str]:
     if state:
         codes.append(state.upper())
     return codes
+
+
+class _Matches(Protocol):
+    @property
+    def dense(self) -> list[tuple[Chunk, float]]: ...
+
+    @property
+    def keyword(self) -> list[tuple[Chunk, float]]: ...
+
+
+class PolicyPassages(Protocol):
+    """What retrieval needs from a session's uploaded policies (``workrights.uploads.PolicyIndex``)."""
+
+    def __len__(self) -> int: ...
+
+    def search(self, query_vector: Sequence[float], query: str, k: int) -> _Matches: ...
+
+    def section_of(self, chunk: Chunk) -> list[Chunk] | None: ...
 
 
 @dataclass
@@ -83,30 +112,46 @@ class Retriever:
         self._current()
         self.store.embedder.embed_query("warm up")
 
-    def search(self, query: str, *, state: str | None = None, k: int = 10) -> list[Hit]:
+    def search(
+        self, query: str, *, state: str | None = None, k: int = 10, policy: PolicyPassages | None = None
+    ) -> list[Hit]:
+        """The ``k`` best sections for ``query``; ``policy`` adds a session's uploaded policies to this search only."""
         snap = self._current()
-        if not snap.chunks or not query.strip():
+        uploaded = policy if policy is not None and len(policy) > 0 else None
+        if not (snap.chunks or uploaded) or not query.strip():
             return []
         allowed = jurisdictions_for(state)
+        if uploaded is not None:
+            allowed = [j for j in allowed if j != "company"]
         hits: dict[str, Hit] = {}
 
-        dense = self.store.query(self.store.embedder.embed_query(query), self._candidates, allowed)
+        vector = self.store.embedder.embed_query(query)
+        dense = self.store.query(vector, self._candidates, allowed)
+        mask = np.isin(snap.jurisdiction, allowed)
+        keyword = [(snap.chunks[i], score) for i, score in snap.keywords.top(query, self._candidates, mask)]
+        if uploaded is not None:
+            found = uploaded.search(vector, query, self._candidates)
+            dense = _by_similarity(dense, found.dense, self._candidates)
+            keyword = _interleaved(keyword, found.keyword, self._candidates)
+
         for rank, (chunk, similarity) in enumerate(dense):
             hit = hits.setdefault(chunk.chunk_id, Hit(chunk=chunk, score=0.0))
             hit.similarity = similarity
             hit.score += 1.0 / (RRF_K + rank + 1)
 
-        mask = np.isin(snap.jurisdiction, allowed)
-        for rank, (i, score) in enumerate(snap.keywords.top(query, self._candidates, mask)):
-            chunk = snap.chunks[i]
+        for rank, (chunk, score) in enumerate(keyword):
             hit = hits.setdefault(chunk.chunk_id, Hit(chunk=chunk, score=0.0))
             hit.keyword_score = score
             hit.score += 1.0 / (RRF_K + rank + 1)
 
         self._boost_named_sections(query, snap, mask, hits)
-        best = _with_state_passage(_best_per_section(hits.values()), state, k)
+        ranked = _best_per_section(hits.values())
+        best = _with_state_passage(ranked, state, k)
+        if uploaded is not None:
+            best = _with_upload_passage(best, ranked, uploaded, k)
         for hit in best:
-            hit.section = _section_of(snap, hit.chunk)
+            own = uploaded.section_of(hit.chunk) if uploaded is not None else None
+            hit.section = own or _section_of(snap, hit.chunk)
         return best
 
     def find_cited(self, cite: str, *, state: str | None = None) -> Hit | None:
@@ -167,6 +212,42 @@ def _with_state_passage(ranked: list[Hit], state: str | None, k: int) -> list[Hi
         return ranked[:k]
     rest = [h for h in ranked if h is not best]
     return [*rest[:slot], best, *rest[slot : k - 1]]
+
+
+def _by_similarity(ours: list[tuple[Chunk, float]], theirs: list[tuple[Chunk, float]], k: int) -> list[tuple[Chunk, float]]:
+    """Two dense rankings as one, by cosine similarity (one embedder, so one scale; ties keep the store's first)."""
+    return sorted([*ours, *theirs], key=lambda pair: -pair[1])[:k]
+
+
+def _interleaved(ours: list[tuple[Chunk, float]], theirs: list[tuple[Chunk, float]], k: int) -> list[tuple[Chunk, float]]:
+    """Two keyword rankings as one, taking turns (the store's first).
+
+    BM25 scores are not on one scale across indexes: a term's weight comes from its document frequency, and
+    in a handbook of a few passages every term is common, so an upload's best match scores a fraction of the
+    store's. Taking turns gives each index's best match a comparable rank, which is all the fusion uses.
+    """
+    out: list[tuple[Chunk, float]] = []
+    for pair in zip_longest(ours, theirs):
+        out.extend(p for p in pair if p is not None)
+    return out[:k]
+
+
+def _with_upload_passage(best: list[Hit], ranked: list[Hit], policy: PolicyPassages, k: int) -> list[Hit]:
+    """``best``, with the upload's best passage among the first four when it bears on the question.
+
+    The knowledge base has many passages on each law and an upload a few, so the user's own rule can rank
+    just below the cut even when the question is about it ("does our leave policy follow the FMLA?").
+    """
+    slot = min(POLICY_SLOT, k - 1)
+    if slot < 1 or any(policy.section_of(h.chunk) is not None for h in best[: slot + 1]):
+        return best
+    own = next(
+        (h for h in ranked if policy.section_of(h.chunk) is not None and h.similarity >= POLICY_SLOT_SIMILARITY), None
+    )
+    if own is None:
+        return best
+    rest = [h for h in best if h is not own]
+    return [*rest[:slot], own, *rest[slot : k - 1]]
 
 
 def _section_of(snap: _Snapshot, chunk: Chunk) -> list[Chunk]:
