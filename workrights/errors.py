@@ -14,6 +14,7 @@ __all__ = [
     "StoreBusyError",
     "EmbeddingError",
     "GuardrailError",
+    "FeedbackError",
     "LLMError",
 ]
 
@@ -44,6 +45,10 @@ class EmbeddingError(WorkrightsError):
 
 class GuardrailError(WorkrightsError):
     """A guardrail failed; the answer is refused rather than shown unchecked."""
+
+
+class FeedbackError(WorkrightsError):
+    """The feedback file cannot be written or read; the answer itself is never affected."""
 
 
 class LLMError(WorkrightsError):
