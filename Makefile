@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 index: $(STAMP)
-	$(VENV)/bin/workrights ingest
+	$(VENV)/bin/workrights ingest --prepare
 
 run: index
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \

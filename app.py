@@ -1,147 +1,69 @@
-"""workrights web app (thin): ask a question, read a cited answer. Logic lives in the core package.
+"""workrights web app: ask about your rights at work and read a cited answer, with tools beside the chat.
 
-Run with `make run` (serves http://127.0.0.1:8501).
+Run with `make run` (serves http://127.0.0.1:8501). This file only lays the page out; the pieces are in
+``workrights.ui`` and every answer, deadline and coverage line comes from the core.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import time
-from collections.abc import Callable
-from typing import Any
-
 import streamlit as st
 
-from workrights.answer import Assistant, build_assistant
 from workrights.errors import WorkrightsError
-from workrights.schema import Answer
-from workrights.settings import ROLES, Settings
+from workrights.settings import Settings
+from workrights.ui import session
+from workrights.ui.answer_view import crisis_text, render_crisis_banner
+from workrights.ui.chat import answer_question, render_history
+from workrights.ui.export_view import render_export
+from workrights.ui.feedback_view import feedback_renderer
+from workrights.ui.policy_view import render_policy_upload
+from workrights.ui.setup import ready_assistant
+from workrights.ui.sidebar import render_choices, render_mode
+from workrights.ui.tools_view import render_tools
+from workrights.ui.welcome import render_welcome
 
-DISCLAIMER = "General information about US employment law, not legal advice."
-UNEXPECTED = "Something went wrong while answering; please try again, or contact one of the agencies listed in earlier answers."
-log = logging.getLogger("workrights.app")
-
-
-@st.cache_resource(show_spinner="Loading the knowledge base and models…")
-def get_assistant(key: str, _settings: Settings) -> Assistant:
-    # Shared by every session: only the store and the models, never a user's data. Keyed by the settings,
-    # so a changed configuration gets its own assistant.
-    return build_assistant(_settings)
-
-
-def settings_key(settings: Settings) -> str:
-    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
-
-
-def ensure_index(assistant: Assistant) -> None:
-    store = assistant.retriever.store
-    if store.count() > 0:
-        return
-    from ingest.pipeline import ingest_kb
-    from workrights.store import writer_lock
-
-    bar = st.progress(0.0, text="Building the knowledge base for the first time…")
-    with writer_lock(assistant.settings):
-        report = ingest_kb(
-            store,
-            assistant.settings.kb_dir,
-            progress=lambda done, total: bar.progress(done / total, text=f"Indexing {done} of {total} passages…"),
-        )
-    bar.empty()
-    for err in report.errors:
-        st.warning(f"{err['source']}: {err['error']}")
-
-
-@st.cache_resource(show_spinner="Getting ready (first start only)…")
-def _warmed(key: str, _assistant: Assistant) -> bool:
-    _assistant.warm()  # embeds the triage exemplars once; later starts read them from the disk cache
-    return True
-
-
-def mode_caption(assistant: Assistant) -> str:
-    if assistant.chat is not None:
-        return f"Answers are written by {assistant.chat.name} from the sources, then checked against them."
-    return "Answers quote the law directly (no AI model is configured)."
-
-
-def history_of(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Earlier turns for follow-up questions (redacted again before anything is sent to a model)."""
-    return [
-        {"role": "user", "content": m["text"]} if m["role"] == "user" else {"role": "assistant", "content": m["answer"].answer}
-        for m in messages
-    ]
-
-
-def token_sink(placeholder: Any, every_s: float = 0.05) -> Callable[[str], None]:
-    """Show the model's words as they arrive, a few times a second; the checked answer replaces them."""
-    parts: list[str] = []
-    last = [0.0]
-
-    def on_token(token: str) -> None:
-        parts.append(token)
-        now = time.monotonic()
-        if now - last[0] >= every_s:
-            last[0] = now
-            placeholder.markdown("".join(parts) + " ▌")
-
-    return on_token
-
-
-def render_answer(answer: Answer) -> None:
-    st.markdown(answer.answer)
-    if answer.citations:
-        with st.expander(f"Sources ({len(answer.citations)}), law as of {answer.as_of}", expanded=False):
-            for c in answer.citations:
-                st.markdown(f"**[{c.n}] {c.cite}** — {c.title}  \n> {c.quote}  \n[Official source]({c.url})")
+PROMPT = "Ask about your rights at work, e.g. Can I get fired for asking about my pay?"
 
 
 def main() -> None:
-    st.set_page_config(page_title="workrights", page_icon="⚖️")
+    st.set_page_config(page_title="workrights: your rights at work", page_icon="⚖️", layout="wide")
+    top = st.container()  # the crisis banner goes here, above everything
     st.title("workrights")
-    st.caption("Know your rights at work, with every answer cited to the law. " + DISCLAIMER)
+    st.caption("Know your rights at work, with every answer cited to the law. General information, not legal advice.")
     with st.sidebar:
-        role = st.selectbox("I am", ROLES, format_func={"employee": "an employee", "advocate": "an advocate", "hr": "HR staff"}.get)
-        state = st.text_input("State (two letters, optional)", max_chars=2) or None
-        st.info(DISCLAIMER + " In danger? Call 911. In crisis? Call or text 988.")
+        choices = render_choices()
+        mode, upload, export = st.container(), st.container(), st.container()
     try:
         settings = Settings.from_env()
-        key = settings_key(settings)
-        assistant = get_assistant(key, settings)
-        ensure_index(assistant)
-        _warmed(key, assistant)
+        assistant = ready_assistant(settings)
     except WorkrightsError as exc:
         st.error(str(exc))
         return
-    st.sidebar.caption(mode_caption(assistant))
-    messages = st.session_state.setdefault("messages", [])
-    for msg in messages:
-        with st.chat_message(msg["role"]):
-            render_answer(msg["answer"]) if msg["role"] == "assistant" else st.markdown(msg["text"])
-    question = st.chat_input("Ask about your rights at work, e.g. How many weeks of FMLA leave can I take?")
-    if not question:
-        return
-    with st.chat_message("user"):
-        st.markdown(question)
-    history = history_of(messages)
-    messages.append({"role": "user", "text": question})
-    with st.chat_message("assistant"):
-        placeholder = st.empty()
-        sink = token_sink(placeholder) if assistant.chat is not None else None
-        try:
-            answer = assistant.ask(question, state=state, role=role, history=history, on_token=sink)
-        except WorkrightsError as exc:
-            placeholder.empty()
-            st.error(str(exc))
-            return
-        except Exception:  # noqa: BLE001 - a plain sentence for the user, the traceback for the log
-            log.exception("answering failed")
-            placeholder.empty()
-            st.error(UNEXPECTED)
-            return
-        placeholder.empty()
-        render_answer(answer)
-    messages.append({"role": "assistant", "answer": answer})
+    conversation = session.turns()
+    with mode:
+        render_mode(assistant.mode, assistant.chat.name if assistant.chat else None)
+    with upload:
+        policy = render_policy_upload(assistant, settings)
+    chat, tools = st.columns([3, 2], gap="large")
+    with tools:
+        st.subheader("Tools")
+        render_tools(assistant, assistant.states.get(choices.state) if choices.state else None, assistant.today())
+    with chat:
+        history = st.container()
+        question = st.chat_input(PROMPT) or session.pop_suggestion()
+        with history:
+            if not conversation and not question:
+                render_welcome()
+            feedback = feedback_renderer(settings)
+            render_history(conversation, feedback)
+            if question:
+                answer_question(assistant, question, conversation, role=choices.role, state=choices.state, policy=policy, extra=feedback)
+    # Filled last, so that an answer given in this run is already in them.
+    banner = next((text for turn in reversed(conversation) if turn.answer and (text := crisis_text(turn.answer))), None)
+    if banner:
+        with top:
+            render_crisis_banner(banner)
+    with export:
+        render_export(conversation, choices)
 
 
 main()

@@ -89,6 +89,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     with writer_lock(settings):
         store = open_store(settings, make_embedder(settings), rebuild=args.rebuild)
         report = _ingest(args, settings, store)
+    if args.prepare:
+        from workrights.answer import prepare_caches
+
+        prepare_caches(settings, store.embedder)
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -194,6 +198,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
+    if args.app:
+        return _bench_app(args, settings)
     from evals.bench import render_markdown, run_bench
 
     if args.mirror:
@@ -205,16 +211,29 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         _print_json(result)
         return 0
-    result = run_bench(settings, rounds=args.rounds)
-    out = Path(args.output)
+    return _report(run_bench(settings, rounds=args.rounds), Path(args.output), render_markdown, args.json)
+
+
+def _report(result: dict[str, Any], out: Any, render: Any, as_json: bool) -> int:
+    """Write a benchmark's JSON to ``out`` and print it, as JSON or as its Markdown table."""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    if args.json:
+    if as_json:
         _print_json(result)
     else:
-        print(render_markdown(result))
+        print(render(result))
         print(f"\nwritten to {out}")
     return 0
+
+
+def _bench_app(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from evals.app_bench import render_markdown, run_app_bench
+
+    if args.mirror:
+        raise WorkrightsError("--app and --mirror measure different things; run them one at a time.")
+    return _report(run_app_bench(settings), Path(args.output).with_name("bench_app.json"), render_markdown, args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--live", action="store_true", help="fetch the official sources from the web (polite, cached)")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
     p.add_argument("--progress", action="store_true", help="show progress per source even when stderr is not a terminal")
+    p.add_argument("--prepare", action="store_true", help="also embed the triage exemplars, so the app starts fast (make run does)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_ingest)
 
@@ -277,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=2, help="passes over the evaluation questions (default 2)")
     p.add_argument("--mirror", metavar="DIR", help="instead: ingest every official source of this mirror, cold then "
                    "unchanged, in a temporary store (prints JSON)")
+    p.add_argument("--app", action="store_true", help="instead: start the web app and time, in Chromium, its cold "
+                   "start and warm extractive answers (writes bench_app.json beside --output)")
     p.add_argument("--output", default="evals/reports/bench.json", help="where to write the JSON result")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)

@@ -70,6 +70,14 @@ class Settings:
     llm_retries: int = 1
     llm_max_tokens: int = 700
     sources_base_url: str | None = None
+    upload_max_mb: int = 10
+    upload_max_passages: int = 500
+    feedback_path: Path | None = None
+
+    @property
+    def feedback_file(self) -> Path:
+        """The SQLite file of the answers' thumbs up/down, kept beside the store unless set, for the evals."""
+        return self.feedback_path or self.data_dir / "feedback.sqlite"
 
     @property
     def llm_configured(self) -> bool:
@@ -119,4 +127,8 @@ class Settings:
             llm_retries=_int(env, "WORKRIGHTS_LLM_RETRIES", 1, 0, 5),
             llm_max_tokens=_int(env, "WORKRIGHTS_LLM_MAX_TOKENS", 700, 50, 8000),
             sources_base_url=env.get("WORKRIGHTS_SOURCES_BASE_URL") or None,
+            # The policy parser reads at most 20 MB, so a higher limit could never be honoured.
+            upload_max_mb=_int(env, "WORKRIGHTS_UPLOAD_MAX_MB", 10, 1, 20),
+            upload_max_passages=_int(env, "WORKRIGHTS_UPLOAD_MAX_PASSAGES", 500, 1, 5000),
+            feedback_path=Path(env["WORKRIGHTS_FEEDBACK_FILE"]) if env.get("WORKRIGHTS_FEEDBACK_FILE") else None,
         )
