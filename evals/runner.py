@@ -16,6 +16,7 @@ from evals import guardrail_eval as g
 from evals.answer_eval import answer_metrics
 from evals.baseline import baseline_metrics
 from evals.grounding_eval import grounding_metrics
+from evals.idk_eval import idk_metrics, load_idk
 from evals.datasets import load_all
 from evals.guardrail_sets import GUARDRAILS_DIR, escalation_sets, load_jsonl
 from evals.metrics import first_relevant_rank, mrr, ndcg_at, recall_at
@@ -26,7 +27,7 @@ from workrights.settings import ROLES
 
 __all__ = ["SETS", "run_eval", "compare", "render_markdown", "effective_state"]
 
-SETS = ("retrieval", "baseline", "answers", "grounding", "escalation", "evasion", "pii", "injection", "over_refusal")
+SETS = ("retrieval", "baseline", "answers", "idk", "grounding", "escalation", "evasion", "pii", "injection", "over_refusal")
 
 
 def effective_state(item: Any) -> str | None:
@@ -79,6 +80,8 @@ def run_eval(assistant: Assistant, sets: tuple[str, ...] = SETS) -> dict[str, An
         report["retrieval"] = retrieval_metrics(assistant)
     if "answers" in sets:
         report["answers"] = answer_metrics(assistant, load_all())
+    if "idk" in sets:
+        report["idk"] = idk_metrics(assistant, load_idk())
     if "baseline" in sets:
         ours = report.get("retrieval") or retrieval_metrics(assistant)
         report["baseline"] = baseline_metrics(assistant.settings.kb_dir, assistant.retriever.store.embedder, load_all(), ours)
@@ -151,6 +154,12 @@ def render_markdown(report: dict[str, Any], regressions: list[str]) -> str:
                   "|---|---|---|---|---|---|---|",
                   f"| {a['n']} | {a['citations']} | {a['citation_validity']} | {a['expected_citation_hit']} | {a['key_fact_coverage']} | "
                   f"{a['llm_changed_by_check']} | {a['llm_fell_back']} |", ""]
+    if "idk" in report:
+        d = report["idk"]
+        kinds = ", ".join(f"{k.replace('_', ' ')} {v['idk_rate']} of {v['n']}" for k, v in d["by_kind"].items())
+        lines += ["## Questions the knowledge base cannot answer", "",
+                  f"\"I don't know\" rate (no cited answer): {d['idk_rate']} of {d['n']} ({kinds}).", ""]
+        lines += [f"- answered anyway: {a['id']} {a['question']} ({'; '.join(a['cites'])})" for a in d["answered"]] + [""]
     if "baseline" in report:
         b, o, r = report["baseline"]["baseline"], report["baseline"]["ours"], report["baseline"]["ratio"]
         lines += [f"## Against a naive LangChain RAG (same {report['baseline']['n']} questions, same documents and embedding model)", "",

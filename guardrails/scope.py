@@ -12,6 +12,8 @@ _FOREIGN = re.compile(
     r"mexico|brazil|argentina|japan|china|singapore|hong kong|philippines|nigeria|south africa|kenya|eu|european union|"
     r"dubai|uae|saudi arabia|israel|poland|switzerland|belgium|portugal|austria|korea|pakistan|bangladesh)\b"
     r"|\b(?:uk|canadian|australian|indian|german|french|mexican|eu|british|irish) (?:employment|labou?r|work) (?:law|rules|code)"
+    r"|\b(?:uk|canadian|australian|indian|german|french|mexican|british|irish) law\b|\bley federal del trabajo\b"
+    r"|\b(?:canada|mexico|india|germany|france|ireland|australia|britain|brazil|japan|china)'s\b"
 )
 _US = re.compile(r"(?i)\b(?:united states|u\.s\.|\bus\b|usa|america|federal|state law)\b")
 _WORK = re.compile(
@@ -29,8 +31,11 @@ _WORK = re.compile(
 )
 
 
+_FOREIGN_NAMES = re.compile(r"(?i)\bley federal del trabajo\b")  # "federal" here is Mexico's, not a sign of US law
+
+
 def foreign_jurisdiction(text: str) -> bool:
-    return bool(_FOREIGN.search(text)) and not _US.search(text)
+    return bool(_FOREIGN.search(text)) and not _US.search(_FOREIGN_NAMES.sub("", text))
 
 
 def about_work(text: str) -> bool:

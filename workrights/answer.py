@@ -29,6 +29,7 @@ from guardrails.input import user_turns
 from guardrails.policy_gaps import GapFinding, find_gaps, load_gap_rules
 from guardrails.router import route
 from guardrails.scope import about_work
+from guardrails.uncovered import Uncovered, load_uncovered, uncovered_topic
 from guardrails.semantic import SemanticTriage
 from workrights.citations import find_cites, section_key
 from workrights.compose import DISCLAIMER, citation_title, compose, quote_for, renumber
@@ -173,6 +174,11 @@ class Assistant:
         try:
             agencies = (assessment.agencies if assessment and assessment.agencies else route(checked.text, hits))
             escalation = build_escalation(assessment, self.directory, agencies, facts)
+            uncovered = uncovered_topic(checked.text, load_uncovered(self.settings.kb_dir / "not_covered.toml"))
+            if uncovered is not None and escalation.level in ("none", "refer"):
+                return self._finish(self._uncovered(uncovered, escalation), timings, t0)
+            if uncovered is not None:
+                escalation.contacts.insert(0, uncovered.contact)
             draft = self._draft(request, hits, use_llm=escalation.level != "crisis")
             if draft.found:
                 request.gaps = find_gaps(hits, load_gap_rules(self.settings.kb_dir / "policy_minimums.toml"), facts)
@@ -380,6 +386,15 @@ class Assistant:
             state=state,
             state_source=("detected" if request.detected else "selected") if state else None,
         )
+
+    def _uncovered(self, topic: Uncovered, escalation: Escalation) -> Answer:
+        """A topic the knowledge base does not cover: who handles it, and no law quoted out of context."""
+        contacts = [topic.contact, *(c for c in escalation.contacts if c != topic.contact)]
+        lines = [f"The knowledge base does not cover {topic.name}, so I will not guess. {topic.who}", "", "**Who can help**"]
+        lines += [f"- **{c.name}**: {', '.join(x for x in (c.phone, c.url) if x)}" for c in contacts]
+        lines += ["", DISCLAIMER]
+        reasons = [*escalation.reasons, f"not covered: {topic.name}"]
+        return Answer(answer="\n".join(lines), escalation=Escalation("refer", reasons, contacts, escalation.deadlines))
 
     def _no_answer_escalation(self, contacts: Sequence[Any] = ()) -> Escalation:
         """Nothing in the knowledge base answers: refer to the routed agencies, or to the main ones."""
