@@ -198,6 +198,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
+    if args.scale:
+        return _bench_scale(args, settings)
     if args.app:
         return _bench_app(args, settings)
     from evals.bench import render_markdown, run_bench
@@ -234,6 +236,17 @@ def _bench_app(args: argparse.Namespace, settings: Settings) -> int:
     if args.mirror:
         raise WorkrightsError("--app and --mirror measure different things; run them one at a time.")
     return _report(run_app_bench(settings), Path(args.output).with_name("bench_app.json"), render_markdown, args.json)
+
+
+def _bench_scale(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from evals.scale import render_markdown, run_scale
+
+    if args.mirror or args.app:
+        raise WorkrightsError("--scale measures something else than --app and --mirror; run them one at a time.")
+    result = run_scale(settings, rounds=args.rounds)
+    return _report(result, Path(args.output).with_name("bench_scale.json"), render_markdown, args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="run the evaluation sets", description="Run the evaluation sets through ask() "
                        "and search() and write evals/reports/latest.json and .md.\n\n"
                        "example: workrights eval --set escalation --set pii", formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--set", action="append", metavar="NAME", help="retrieval, baseline, answers, grounding, escalation, evasion, pii, injection, over_refusal")
+    p.add_argument("--set", action="append", metavar="NAME", help="retrieval, baseline, answers, idk, grounding, escalation, evasion, pii, injection, over_refusal")
     p.add_argument("--mode", choices=["extractive", "llm"], default="extractive",
                    help="answer mode; llm needs OPENAI_API_KEY or OPENAI_BASE_URL (default extractive)")
     p.add_argument("--output", default="evals/reports", help="report folder")
@@ -299,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "unchanged, in a temporary store (prints JSON)")
     p.add_argument("--app", action="store_true", help="instead: start the web app and time, in Chromium, its cold "
                    "start and warm extractive answers (writes bench_app.json beside --output)")
+    p.add_argument("--scale", action="store_true", help="instead: grow a temporary store with synthetic chunks to 10k and "
+                   "100k and time warm search and extractive ask at each size (writes bench_scale.json beside --output)")
     p.add_argument("--output", default="evals/reports/bench.json", help="where to write the JSON result")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)

@@ -37,6 +37,9 @@ POLICY_SLOT = 3  # the same for an uploaded policy's best passage (after the sta
 # An uploaded passage is lifted only when at least this similar to the question: with all-MiniLM-L6-v2 a
 # handbook section on another topic scores about 0.1-0.25, one on the question's topic 0.4-0.65.
 POLICY_SLOT_SIMILARITY = 0.35
+# Unfiltered nearest neighbours read per dense candidate wanted, before the jurisdiction filter: a wider
+# read when the allowed jurisdictions are rare near the question (a state's law among other states' passages).
+DENSE_OVERSAMPLE = (4, 40)
 
 
 def jurisdictions_for(state: str | None) -> list[str]:
@@ -71,8 +74,10 @@ class _Snapshot:
     count: int
     chunks: list[Chunk]
     keywords: KeywordIndex
-    jurisdiction: np.ndarray
+    jurisdiction: np.ndarray  # each chunk's jurisdiction as an index into ``codes`` (integers compare fast)
+    codes: dict[str, int]
     section_keys: list[frozenset[str]]
+    by_section: dict[str, list[int]]  # section key -> the chunks that carry it, in store order
     position: dict[str, int]
     sections: dict[tuple[str, str], list[int]]
 
@@ -96,12 +101,16 @@ class Retriever:
         with self._lock:
             if self._snapshot is None or self._snapshot.count != count:
                 chunks = self.store.all_chunks()
+                codes = {j: n for n, j in enumerate(sorted({c.jurisdiction for c in chunks}))}
+                section_keys = [_section_keys(c) for c in chunks]
                 self._snapshot = _Snapshot(
                     count=count,
                     chunks=chunks,
                     keywords=KeywordIndex([passage_text(c) for c in chunks]),
-                    jurisdiction=np.array([c.jurisdiction for c in chunks], dtype=object),
-                    section_keys=[_section_keys(c) for c in chunks],
+                    jurisdiction=np.array([codes[c.jurisdiction] for c in chunks], dtype=np.int32),
+                    codes=codes,
+                    section_keys=section_keys,
+                    by_section=_by_section(section_keys),
                     position={c.chunk_id: i for i, c in enumerate(chunks)},
                     sections=_group_sections(chunks),
                 )
@@ -126,8 +135,8 @@ class Retriever:
         hits: dict[str, Hit] = {}
 
         vector = self.store.embedder.embed_query(query)
-        dense = self.store.query(vector, self._candidates, allowed)
-        mask = np.isin(snap.jurisdiction, allowed)
+        mask = np.isin(snap.jurisdiction, [snap.codes[j] for j in allowed if j in snap.codes])
+        dense = self._dense(snap, vector, allowed, mask)
         keyword = [(snap.chunks[i], score) for i, score in snap.keywords.top(query, self._candidates, mask)]
         if uploaded is not None:
             found = uploaded.search(vector, query, self._candidates)
@@ -154,6 +163,23 @@ class Retriever:
             hit.section = own or _section_of(snap, hit.chunk)
         return best
 
+    def _dense(self, snap: _Snapshot, vector: Sequence[float], allowed: list[str], mask: np.ndarray) -> list[tuple[Chunk, float]]:
+        """The nearest chunks of the allowed jurisdictions, with their cosine similarity.
+
+        Chroma's ``where`` filter reads the metadata of every allowed chunk on each query (about 0.2 s at 100k
+        chunks), so the nearest chunks are read unfiltered, ids and distances only, and the snapshot's mask
+        filters them; the store filters only when the allowed jurisdictions are too rare even in the wider read.
+        """
+        wanted = self._candidates
+        for factor in DENSE_OVERSAMPLE:
+            n = min(snap.count, wanted * factor)
+            nearest = self.store.nearest(vector, n)
+            positions = (snap.position.get(chunk_id) for chunk_id, _ in nearest)
+            kept = [(snap.chunks[i], sim) for i, (_, sim) in zip(positions, nearest) if i is not None and mask[i]]
+            if len(kept) >= wanted or (n == snap.count and len(nearest) == n):
+                return kept[:wanted]  # enough, or every chunk was read
+        return self.store.query(vector, wanted, allowed)
+
     def find_cited(self, cite: str, *, state: str | None = None) -> Hit | None:
         """The passage that carries ``cite`` (exact citation preferred, then the same section), as a hit."""
         snap = self._current()
@@ -162,8 +188,9 @@ class Retriever:
         # Prefer the passage whose own citation is the one wanted, then one that states it exactly,
         # then any passage of the same section.
         best: tuple[int, int] | None = None
-        for i, chunk in enumerate(snap.chunks):
-            if chunk.jurisdiction not in allowed or wanted_section not in snap.section_keys[i]:
+        for i in snap.by_section.get(wanted_section, ()):
+            chunk = snap.chunks[i]
+            if chunk.jurisdiction not in allowed:
                 continue
             if normalize_text(chunk.cite) == wanted_exact:
                 rank = 0
@@ -254,6 +281,14 @@ def _section_of(snap: _Snapshot, chunk: Chunk) -> list[Chunk]:
     """Every chunk of ``chunk``'s section, in order."""
     siblings = snap.sections.get((chunk.source_id, chunk.heading_path), [])
     return [snap.chunks[i] for i in siblings] or [chunk]
+
+
+def _by_section(section_keys: Sequence[frozenset[str]]) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for i, keys in enumerate(section_keys):
+        for key in keys:
+            index.setdefault(key, []).append(i)
+    return index
 
 
 def _chunk_order(chunk: Chunk) -> int:

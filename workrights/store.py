@@ -72,6 +72,14 @@ class Store:
             chunks.extend(Chunk.from_store(i, d or "", m or {}) for i, m, d in zip(ids, metas, docs))
         return chunks
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """chunk_id -> stored embedding, for the given ids (those not stored are left out)."""
+        out: dict[str, list[float]] = {}
+        for start in range(0, len(ids), _PAGE):
+            page = self._collection.get(ids=list(ids[start : start + _PAGE]), include=["embeddings"])
+            out.update({i: [float(x) for x in e] for i, e in zip(page["ids"], page["embeddings"])})
+        return out
+
     def _pages(self, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
         offset = 0
         while True:
@@ -98,6 +106,13 @@ class Store:
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), _PAGE):
             self._collection.delete(ids=list(ids[start : start + _PAGE]))
+
+    def nearest(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """Ids and cosine similarities of the ``k`` nearest chunks, unfiltered; nothing else is read, so it stays fast."""
+        if k <= 0:
+            return []
+        result = self._collection.query(query_embeddings=[list(vector)], n_results=k, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
 
     def query(
         self, vector: Sequence[float], k: int, jurisdictions: Sequence[str] | None = None
