@@ -12,7 +12,7 @@ from workrights.errors import WorkrightsError
 from workrights.settings import Settings
 from workrights.ui import session
 from workrights.ui.answer_view import crisis_text, render_crisis_banner
-from workrights.ui.chat import answer_question, render_history
+from workrights.ui.chat import answer_question, passage_dates, render_history
 from workrights.ui.export_view import render_export
 from workrights.ui.feedback_view import feedback_renderer
 from workrights.ui.policy_view import render_policy_upload
@@ -53,10 +53,12 @@ def main() -> None:
         with history:
             if not conversation and not question:
                 render_welcome()
-            feedback = feedback_renderer(settings)
-            render_history(conversation, feedback)
+            feedback, dates = feedback_renderer(settings), passage_dates(assistant, policy)
+            render_history(conversation, feedback, dates)
             if question:
-                answer_question(assistant, question, conversation, role=choices.role, state=choices.state, policy=policy, extra=feedback)
+                answer_question(
+                    assistant, question, conversation, role=choices.role, state=choices.state, policy=policy, extra=feedback, as_of=dates
+                )
     # Filled last, so that an answer given in this run is already in them.
     banner = next((text for turn in reversed(conversation) if turn.answer and (text := crisis_text(turn.answer))), None)
     if banner:

@@ -103,6 +103,21 @@ def test_switching_the_state_changes_the_answer(app: AppTest) -> None:
     assert "In California" in second and "Cal. Lab. Code" in second
 
 
+def test_each_card_shows_its_own_passage_date(app: AppTest) -> None:
+    app.selectbox(key="state").set_value("CA").run()
+    _ask(app, "What is the minimum wage?")
+    sources = app.pills(key="sources-0")
+    dates = {}
+    for label in sources.options:
+        number = int(label[1 : label.index("]")])
+        app.pills(key="sources-0").set_value(number).run()
+        dates[label] = app.get_by_key(f"card-0-{number}").caption[0].value
+    state_cards = [d for d in dates.values() if "ca.gov" in d]
+    federal_cards = [d for d in dates.values() if "ca.gov" not in d]
+    assert state_cards and all("Law as of 2026-01-01" in d for d in state_cards)  # the state facts' own date
+    assert federal_cards and all("Law as of 2026-11-23" in d for d in federal_cards)  # not the answer's oldest date
+
+
 def test_switching_the_role_changes_the_answer(app: AppTest) -> None:
     _ask(app, "How many weeks of FMLA leave can I take?")
     assert "in plain words" in _text(app.get_by_key("answer-0"))

@@ -67,3 +67,14 @@ def test_ask_as_a_real_process(env_store: Settings) -> None:
     data = json.loads(proc.stdout)
     assert "12 workweeks" in data["answer"] and data["mode"] == "extractive"
     assert any(c["cite"].startswith("29 U.S.C. § 2612") for c in data["citations"])
+
+
+def test_app_and_scale_figures_are_filed_in_bench_json(tmp_path) -> None:
+    from workrights.cli import _file_under, _with_filed
+
+    bench_json = tmp_path / "reports" / "bench.json"
+    _file_under(bench_json, "app", {"cold_start": {"usable_median_s": 6.3}})
+    _file_under(bench_json, "scale", {"sizes": [489, 10000, 100000]})
+    core = _with_filed({"search": {"p95_ms": 20.0}}, bench_json)
+    assert core == {"search": {"p95_ms": 20.0}, "app": {"cold_start": {"usable_median_s": 6.3}}, "scale": {"sizes": [489, 10000, 100000]}}
+    assert _with_filed({"search": {}}, tmp_path / "missing.json") == {"search": {}}

@@ -213,7 +213,28 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         _print_json(result)
         return 0
-    return _report(run_bench(settings, rounds=args.rounds), Path(args.output), render_markdown, args.json)
+    out = Path(args.output)
+    return _report(_with_filed(run_bench(settings, rounds=args.rounds), out), out, render_markdown, args.json)
+
+
+_FILED = ("app", "scale")  # the longer runs (--app, --scale), kept in bench.json beside the core figures
+
+
+def _file_under(bench_json: Any, key: str, result: dict[str, Any]) -> dict[str, Any]:
+    """Keep bench.json the one file with every figure: a --app or --scale run is filed there under ``key``."""
+    data = json.loads(bench_json.read_text(encoding="utf-8")) if bench_json.exists() else {}
+    data[key] = result
+    bench_json.parent.mkdir(parents=True, exist_ok=True)
+    bench_json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def _with_filed(result: dict[str, Any], bench_json: Any) -> dict[str, Any]:
+    """The core figures, with the app and scale figures an earlier --app / --scale run filed in ``bench_json``."""
+    if bench_json.exists():
+        earlier = json.loads(bench_json.read_text(encoding="utf-8"))
+        result.update({k: earlier[k] for k in _FILED if k in earlier})
+    return result
 
 
 def _report(result: dict[str, Any], out: Any, render: Any, as_json: bool) -> int:
@@ -235,7 +256,8 @@ def _bench_app(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.mirror:
         raise WorkrightsError("--app and --mirror measure different things; run them one at a time.")
-    return _report(run_app_bench(settings), Path(args.output).with_name("bench_app.json"), render_markdown, args.json)
+    result = _file_under(Path(args.output), "app", run_app_bench(settings))
+    return _report(result, Path(args.output).with_name("bench_app.json"), render_markdown, args.json)
 
 
 def _bench_scale(args: argparse.Namespace, settings: Settings) -> int:
@@ -246,6 +268,7 @@ def _bench_scale(args: argparse.Namespace, settings: Settings) -> int:
     if args.mirror or args.app:
         raise WorkrightsError("--scale measures something else than --app and --mirror; run them one at a time.")
     result = run_scale(settings, rounds=args.rounds)
+    _file_under(Path(args.output), "scale", result)
     return _report(result, Path(args.output).with_name("bench_scale.json"), render_markdown, args.json)
 
 

@@ -180,6 +180,12 @@ class Retriever:
                 return kept[:wanted]  # enough, or every chunk was read
         return self.store.query(vector, wanted, allowed)
 
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The stored chunk ``chunk_id`` (a citation card reads its own passage's "as of" date from it)."""
+        snap = self._current()
+        i = snap.position.get(chunk_id)
+        return snap.chunks[i] if i is not None else None
+
     def find_cited(self, cite: str, *, state: str | None = None) -> Hit | None:
         """The passage that carries ``cite`` (exact citation preferred, then the same section), as a hit."""
         snap = self._current()

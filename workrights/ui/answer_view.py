@@ -8,13 +8,14 @@ the text so that nothing is said twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
 from workrights.schema import Answer, Citation, Contact
 
-__all__ = ["displayed_body", "crisis_text", "render_answer", "render_crisis_banner", "render_contacts", "phone_link"]
+__all__ = ["AsOf", "displayed_body", "crisis_text", "render_answer", "render_crisis_banner", "render_contacts", "phone_link"]
 
 _WHO_CAN_HELP = "**Who can help**"
 _URGENT = "**This looks time-sensitive**"  # the core's urgent line; the page shows it as a warning instead
@@ -78,7 +79,10 @@ def _render_urgent(i: int, answer: Answer) -> None:
             st.metric(f"{d.claim}: last day {last:%B %-d, %Y}", left, help=f"{d.cite}. Counted from the date you gave; check it with the agency, exceptions exist.")
 
 
-def render_answer(i: int, answer: Answer) -> None:
+AsOf = Callable[[Citation], str | None]  # a citation's own passage date, when known
+
+
+def render_answer(i: int, answer: Answer, as_of: AsOf | None = None) -> None:
     """Answer number ``i`` of the session, wrapped in a container keyed ``answer-<i>``."""
     with st.container(key=f"answer-{i}"):
         if answer.escalation.level == "urgent":
@@ -86,10 +90,10 @@ def render_answer(i: int, answer: Answer) -> None:
         st.markdown(displayed_body(answer))
         contacts = [c for c in answer.escalation.contacts if "988" not in c.phone and c.phone != "911"]
         render_contacts(contacts, answer.escalation.level)
-        render_sources(i, answer)
+        render_sources(i, answer, as_of)
 
 
-def render_sources(i: int, answer: Answer) -> None:
+def render_sources(i: int, answer: Answer, as_of: AsOf | None = None) -> None:
     cites = answer.citations
     if not cites:
         return
@@ -102,7 +106,8 @@ def render_sources(i: int, answer: Answer) -> None:
         required=True,
         key=f"sources-{i}",
     )
-    render_card(i, by_n.get(picked, cites[0]), answer.as_of)
+    card = by_n.get(picked, cites[0])
+    render_card(i, card, (as_of(card) if as_of else None) or answer.as_of)
     if len(cites) > 1:
         with st.expander(f"All {len(cites)} sources"):
             st.markdown("\n".join(f"{c.n}. **{c.cite}** — {c.title}{_link(c)}" for c in cites))

@@ -11,34 +11,50 @@ import streamlit as st
 
 from workrights.answer import Assistant
 from workrights.errors import WorkrightsError
-from workrights.ui.answer_view import render_answer
+from workrights.schema import Citation
+from workrights.ui.answer_view import AsOf, render_answer
 from workrights.ui.session import ChatTurn, history_of
 
-__all__ = ["render_history", "answer_question", "UNEXPECTED"]
+__all__ = ["render_history", "answer_question", "passage_dates", "UNEXPECTED"]
 
 UNEXPECTED = "Something went wrong while answering; please try again, or contact one of the agencies listed in earlier answers."
 log = logging.getLogger("workrights.app")
 
 
-def render_turn(i: int, turn: ChatTurn, extra: Callable[[int, ChatTurn], None] | None = None) -> None:
+Extra = Callable[[int, ChatTurn], None]
+
+
+def passage_dates(assistant: Assistant, policy: Any = None) -> AsOf:
+    """A citation's own passage date: from the store, or from the session's uploaded policy."""
+
+    def as_of(citation: Citation) -> str | None:
+        chunk = assistant.retriever.chunk(citation.chunk_id)
+        if chunk is None and policy is not None:
+            chunk = next((c for c in policy.chunks if c.chunk_id == citation.chunk_id), None)
+        return chunk.as_of if chunk is not None else None
+
+    return as_of
+
+
+def render_turn(i: int, turn: ChatTurn, extra: Extra | None = None, as_of: AsOf | None = None) -> None:
     with st.chat_message("user"):
         st.markdown(turn.question)
     with st.chat_message("assistant"):
-        _render_reply(i, turn, extra)
+        _render_reply(i, turn, extra, as_of)
 
 
-def _render_reply(i: int, turn: ChatTurn, extra: Callable[[int, ChatTurn], None] | None) -> None:
+def _render_reply(i: int, turn: ChatTurn, extra: Extra | None, as_of: AsOf | None) -> None:
     if turn.answer is None:
         st.error(turn.error or UNEXPECTED)
         return
-    render_answer(i, turn.answer)
+    render_answer(i, turn.answer, as_of)
     if extra is not None:
         extra(i, turn)
 
 
-def render_history(conversation: list[ChatTurn], extra: Callable[[int, ChatTurn], None] | None = None) -> None:
+def render_history(conversation: list[ChatTurn], extra: Extra | None = None, as_of: AsOf | None = None) -> None:
     for i, turn in enumerate(conversation):
-        render_turn(i, turn, extra)
+        render_turn(i, turn, extra, as_of)
 
 
 def token_sink(placeholder: Any, every_s: float = 0.05) -> Callable[[str], None]:
@@ -64,7 +80,8 @@ def answer_question(
     role: str,
     state: str | None,
     policy: Any = None,
-    extra: Callable[[int, ChatTurn], None] | None = None,
+    extra: Extra | None = None,
+    as_of: AsOf | None = None,
 ) -> ChatTurn:
     """Ask and show the answer in place (streamed while a model writes it); the turn joins ``conversation``.
 
@@ -88,5 +105,5 @@ def answer_question(
             turn.error = UNEXPECTED
         placeholder.empty()
         conversation.append(turn)
-        _render_reply(i, turn, extra)
+        _render_reply(i, turn, extra, as_of)
     return turn
