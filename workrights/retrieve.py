@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from itertools import zip_longest
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -237,14 +237,28 @@ def _with_state_passage(ranked: list[Hit], state: str | None, k: int) -> list[Hi
     Federal passages outnumber a state's summaries many times over, so without this a state's more
     protective rule could rank just below the cut and the answer would miss it.
     """
-    slot = min(STATE_SLOT, k - 1)
-    if not state or slot < 1 or any(h.chunk.jurisdiction == state for h in ranked[: slot + 1]):
+    if not state:
         return ranked[:k]
-    best = next((h for h in ranked if h.chunk.jurisdiction == state), None)
-    if best is None:
-        return ranked[:k]
-    rest = [h for h in ranked if h is not best]
-    return [*rest[:slot], best, *rest[slot : k - 1]]
+
+    def in_state(hit: Hit) -> bool:
+        return hit.chunk.jurisdiction == state
+
+    return _lift(ranked, ranked, in_state, in_state, STATE_SLOT, k)
+
+
+def _lift(
+    shown: list[Hit], pool: list[Hit], present: Callable[[Hit], bool], eligible: Callable[[Hit], bool], slot: int, k: int
+) -> list[Hit]:
+    """``shown`` cut to ``k``, with the best ``eligible`` hit of ``pool`` moved to rank ``slot`` unless a ``present``
+    one already ranks there or higher."""
+    slot = min(slot, k - 1)
+    if slot < 1 or any(present(h) for h in shown[: slot + 1]):
+        return shown[:k]
+    own = next((h for h in pool if eligible(h)), None)
+    if own is None:
+        return shown[:k]
+    rest = [h for h in shown if h is not own]
+    return [*rest[:slot], own, *rest[slot : k - 1]]
 
 
 def _by_similarity(ours: list[tuple[Chunk, float]], theirs: list[tuple[Chunk, float]], k: int) -> list[tuple[Chunk, float]]:
@@ -271,16 +285,14 @@ def _with_upload_passage(best: list[Hit], ranked: list[Hit], policy: PolicyPassa
     The knowledge base has many passages on each law and an upload a few, so the user's own rule can rank
     just below the cut even when the question is about it ("does our leave policy follow the FMLA?").
     """
-    slot = min(POLICY_SLOT, k - 1)
-    if slot < 1 or any(policy.section_of(h.chunk) is not None for h in best[: slot + 1]):
-        return best
-    own = next(
-        (h for h in ranked if policy.section_of(h.chunk) is not None and h.similarity >= POLICY_SLOT_SIMILARITY), None
-    )
-    if own is None:
-        return best
-    rest = [h for h in best if h is not own]
-    return [*rest[:slot], own, *rest[slot : k - 1]]
+
+    def uploaded(hit: Hit) -> bool:
+        return policy.section_of(hit.chunk) is not None
+
+    def on_topic(hit: Hit) -> bool:
+        return uploaded(hit) and hit.similarity >= POLICY_SLOT_SIMILARITY
+
+    return _lift(best, ranked, uploaded, on_topic, POLICY_SLOT, k)
 
 
 def _section_of(snap: _Snapshot, chunk: Chunk) -> list[Chunk]:
