@@ -31,8 +31,7 @@ from guardrails.router import route
 from guardrails.scope import about_work
 from guardrails.uncovered import Uncovered, load_uncovered, uncovered_topic
 from guardrails.semantic import SemanticTriage
-from workrights.citations import find_cites, section_key
-from workrights.compose import DISCLAIMER, citation_title, compose, quote_for, renumber
+from workrights.compose import DISCLAIMER, citation_title, compose, renumber, supporting_citation
 from workrights.contacts import Directory, load_directory
 from workrights.errors import LLMError, WorkrightsError
 from workrights.generate import Turn, answer_messages, conversation, standalone_question
@@ -286,13 +285,13 @@ class Assistant:
     def _supported_line(self, text: str, cite: str, draft: _Draft, state: str | None) -> str:
         """``text`` with a [n] marker when a KB passage carries ``cite``; the passage joins the context."""
         hit = self.retriever.find_cited(cite, state=state)
-        quote = quote_for(cite, hit.chunk) if hit else None
-        if hit is None or quote is None:
-            return text
-        chunk_cite = next((c.cite for c in draft.citations if c.chunk_id == hit.chunk.chunk_id and c.quote == quote), None)
         n = max((c.n for c in draft.citations), default=0) + 1
-        exact = next((c for c in find_cites(quote) if section_key(c) == section_key(cite)), cite)
-        draft.citations.append(Citation(n, chunk_cite or exact, citation_title(hit.chunk), hit.chunk.url, hit.chunk.chunk_id, quote))
+        citation = supporting_citation(cite, hit.chunk, n) if hit else None
+        if hit is None or citation is None:
+            return text
+        # The same sentence already cited under the passage's own form of the cite keeps that form.
+        chunk_cite = next((c.cite for c in draft.citations if c.chunk_id == citation.chunk_id and c.quote == citation.quote), None)
+        draft.citations.append(replace(citation, cite=chunk_cite) if chunk_cite else citation)
         draft.support.append(hit)
         return f"{text} [{n}]"
 

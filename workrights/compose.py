@@ -11,13 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from workrights.citations import find_cites, normalize_text, split_trailing_cites
+from workrights.citations import find_cites, normalize_text, section_key, split_trailing_cites
 from workrights.keyword import analyze
 from workrights.schema import Chunk, Citation, Hit
 from workrights.state_facts import STATES
 from workrights.text import split_sentences
 
-__all__ = ["Candidate", "Composed", "candidates", "compose", "citation_title", "quote_for", "renumber", "GROUP_TITLES", "DISCLAIMER"]
+__all__ = ["Candidate", "Composed", "candidates", "compose", "citation_title", "quote_for", "supporting_citation", "renumber", "GROUP_TITLES", "DISCLAIMER"]
 
 DISCLAIMER = (
     "*This is general information from the law, not legal advice. For advice about your own situation, "
@@ -244,6 +244,18 @@ def quote_for(cite: str, chunk: Chunk) -> str | None:
         if wanted in {normalize_text(c) for c in find_cites(sentence)}:
             return normalize_text(sentence)
     return None
+
+
+def supporting_citation(cite: str, chunk: Chunk, n: int) -> Citation | None:
+    """Citation number ``n`` for ``cite``, quoting the sentence of ``chunk`` that carries it; None when none does.
+
+    The citation keeps the passage's own exact form of the cite ("§ 2612(a)(1)" for a rule given as "§ 2612").
+    """
+    quote = quote_for(cite, chunk)
+    if quote is None:
+        return None
+    exact = next((c for c in find_cites(quote) if section_key(c) == section_key(cite)), cite)
+    return Citation(n, exact, citation_title(chunk), chunk.url, chunk.chunk_id, quote)
 
 
 def renumber(text: str, citations: Sequence[Citation]) -> tuple[str, list[Citation]]:

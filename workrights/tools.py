@@ -15,8 +15,8 @@ from pathlib import Path
 
 from guardrails.coverage import CoverageNote, Facts, coverage_for, law_names
 from guardrails.deadlines import DeadlineResult, DeadlineRule, countdown, for_state, load_rules
-from workrights.citations import find_cites, section_key
-from workrights.compose import citation_title, quote_for
+from workrights.citations import section_key
+from workrights.compose import supporting_citation
 from workrights.retrieve import Retriever
 from workrights.schema import Citation
 from workrights.state_facts import StateFacts
@@ -47,11 +47,9 @@ class ToolResult:
         if known is not None:
             return known
         hit = retriever.find_cited(cite, state=state)
-        quote = quote_for(cite, hit.chunk) if hit else None
-        if hit is None or quote is None:
+        citation = supporting_citation(cite, hit.chunk, len(self.citations) + 1) if hit else None
+        if citation is None:
             return None
-        exact = next((c for c in find_cites(quote) if section_key(c) == section_key(cite)), cite)
-        citation = Citation(len(self.citations) + 1, exact, citation_title(hit.chunk), hit.chunk.url, hit.chunk.chunk_id, quote)
         self.citations.append(citation)
         return citation
 
