@@ -23,7 +23,7 @@ from guardrails.scope import foreign_jurisdiction
 from guardrails.triage import LEVEL_ORDER, Triage, triage
 from workrights.state_facts import StateFacts
 
-__all__ = ["Assessment", "assess", "claims_for"]
+__all__ = ["Assessment", "assess", "claims_for", "SEMANTIC_REASON"]
 
 _AGE = re.compile(r"(?i)\b(?:age|aged?|ageist|older|too old|over (?:40|50|60|fifty|sixty)|\d\d[- ]year[- ]old|retire\w*|young(?:er)? (?:guy|people|workers))\b")
 _FMLA = re.compile(r"(?i)\b(?:fmla|family (?:and|&) medical leave|medical leave|maternity leave|paternity leave|leave)\b")
@@ -78,6 +78,8 @@ def claims_for(text: str, agencies: Sequence[str]) -> list[str]:
 
 # Thresholds for the semantic layer: a level is raised only on a clear vote among close neighbours;
 # crisis needs less, because missing one is the worst error the tool can make.
+# How every reason given by the semantic vote starts: it is for the record, not shown to the reader.
+SEMANTIC_REASON = "a situation like others"
 CRISIS_SIMILARITY = 0.65
 CRISIS_GAP = 0.06  # the crisis neighbour must be about as close as the closest neighbour of any level
 CRISIS_SHARE = 0.4
@@ -105,12 +107,12 @@ def _crisis_like(vote: SemanticVote, share: float) -> bool:
 def _semantic(result: Triage, text: str, history: Sequence[str], semantic: SemanticTriage) -> None:
     for earlier in history:
         if _crisis_like(semantic.vote(earlier), 0.5):
-            result.raise_to("crisis", "a situation like others that needed crisis help (said earlier in this conversation)")
+            result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help (said earlier in this conversation)")
     vote = semantic.vote(text)
     if _crisis_like(vote, CRISIS_SHARE):
-        result.raise_to("crisis", "a situation like others that needed crisis help")
+        result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help")
     elif vote.level in ("urgent", "refer") and vote.share >= LEVEL_SHARE and vote.top_similarity >= LEVEL_SIMILARITY:
-        result.raise_to(vote.level, "a situation like others that needed " + ("urgent help" if vote.level == "urgent" else "an agency or a lawyer"))
+        result.raise_to(vote.level, f"{SEMANTIC_REASON} that needed " + ("urgent help" if vote.level == "urgent" else "an agency or a lawyer"))
 
 
 # Evasion by similarity applies only to questions asked from the employer's side, and only on a clear vote

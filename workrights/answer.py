@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import guardrails
+from guardrails.assess import SEMANTIC_REASON
 from guardrails.escalation import build_escalation, crisis_banner
 from guardrails.evasion import LAWFUL_PATH
 from guardrails.grounding import ground
@@ -38,12 +39,15 @@ from workrights.generate import Turn, answer_messages, conversation, standalone_
 from workrights.llm import ChatModel, make_chat
 from workrights.prompts import PromptSet, load_prompt_set
 from workrights.retrieve import PolicyPassages, Retriever, default_retriever
-from workrights.schema import Answer, Chunk, Citation, Escalation, Hit
+from workrights.schema import Answer, Chunk, Citation, Contact, Escalation, Hit
 from workrights.settings import ROLES, Settings
 from workrights.jurisdiction import resolve_state
 from workrights.state_facts import STATES, StateFacts, load_states, state_errors
 
-__all__ = ["Assistant", "ask", "build_assistant", "default_assistant", "prepare_caches", "semantic_layers", "validate_state"]
+__all__ = [
+    "Assistant", "ask", "build_assistant", "default_assistant", "prepare_caches", "semantic_layers", "shown_reasons", "validate_state",
+    "WHO_CAN_HELP", "TIME_SENSITIVE", "ACT_SOON", "LAWYER",
+]
 
 log = logging.getLogger("workrights")
 _STATE = re.compile(r"^[A-Z]{2}$")
@@ -55,6 +59,11 @@ LLM_FAILED = "The AI answer is unavailable ({reason}), so this answer quotes the
 LLM_UNGROUNDED = "The AI-written answer did not hold up against the sources, so this answer quotes the law directly."
 LLM_TRIMMED = "{n} sentence(s) of the AI-written answer were removed because the sources did not support them."
 POLICY_GAPS = "Where the policy falls below the law"
+# Headings and lines of the answer text that the app also shows in its own form (it leaves these out of the text).
+WHO_CAN_HELP = "**Who can help**"
+TIME_SENSITIVE = "**This looks time-sensitive**"
+ACT_SOON = "Act soon and keep copies of everything in writing."
+LAWYER = "An employment lawyer can advise on your own case; many offer a free first consultation."
 
 
 def validate_state(state: str | None) -> str | None:
@@ -331,10 +340,9 @@ class Assistant:
             parts += [f"**{checked.reason}**", ""]
         deadlines = assessment.deadlines if assessment else []
         if escalation.level == "urgent":
-            # The semantic layer's reason is for the record, not for the reader.
-            shown = [r for r in escalation.reasons if not r.startswith("a situation like others")]
+            shown = shown_reasons(escalation)
             why = f" ({'; '.join(shown)})" if shown else ""
-            parts += [f"**This looks time-sensitive**{why}. Act soon and keep copies of everything in writing.", ""]
+            parts += [f"{TIME_SENSITIVE}{why}. {ACT_SOON}", ""]
         if deadlines:
             parts.append("**Filing deadlines**")
             parts += [f"- {self._supported_line(d.sentence(), d.rule.cite, draft, state)}" for d in deadlines]
@@ -365,10 +373,10 @@ class Assistant:
             [] if draft.found else list(self.directory.core)
         )
         if contacts:
-            parts.append("**Who can help**")
-            parts += [f"- **{c.name}**: {', '.join(x for x in (c.phone, c.url) if x)}" for c in contacts]
+            parts.append(WHO_CAN_HELP)
+            parts += [_contact_line(c) for c in contacts]
             if escalation.level in ("refer", "urgent"):
-                parts.append("- An employment lawyer can advise on your own case; many offer a free first consultation.")
+                parts.append(f"- {LAWYER}")
             parts.append("")
         parts.append(DISCLAIMER)
         text, citations = renumber("\n".join(parts), draft.citations)
@@ -389,8 +397,8 @@ class Assistant:
     def _uncovered(self, topic: Uncovered, escalation: Escalation) -> Answer:
         """A topic the knowledge base does not cover: who handles it, and no law quoted out of context."""
         contacts = [topic.contact, *(c for c in escalation.contacts if c != topic.contact)]
-        lines = [f"The knowledge base does not cover {topic.name}, so I will not guess. {topic.who}", "", "**Who can help**"]
-        lines += [f"- **{c.name}**: {', '.join(x for x in (c.phone, c.url) if x)}" for c in contacts]
+        lines = [f"The knowledge base does not cover {topic.name}, so I will not guess. {topic.who}", "", WHO_CAN_HELP]
+        lines += [_contact_line(c) for c in contacts]
         lines += ["", DISCLAIMER]
         reasons = [*escalation.reasons, f"not covered: {topic.name}"]
         return Answer(answer="\n".join(lines), escalation=Escalation("refer", reasons, contacts, escalation.deadlines))
@@ -420,6 +428,15 @@ class Assistant:
         if not answer.as_of:
             answer.as_of = self.directory.as_of
         return answer
+
+
+def shown_reasons(escalation: Escalation) -> list[str]:
+    """The escalation's reasons a reader is shown: the semantic vote's are for the record only."""
+    return [r for r in escalation.reasons if not r.startswith(SEMANTIC_REASON)]
+
+
+def _contact_line(c: Contact) -> str:
+    return f"- **{c.name}**: {', '.join(x for x in (c.phone, c.url) if x)}"
 
 
 def build_assistant(settings: Settings, retriever: Retriever | None = None) -> Assistant:

@@ -13,13 +13,11 @@ from datetime import date
 
 import streamlit as st
 
+from workrights.answer import ACT_SOON, LAWYER, TIME_SENSITIVE, WHO_CAN_HELP, shown_reasons
 from workrights.schema import Answer, Citation, Contact
 
 __all__ = ["AsOf", "displayed_body", "crisis_text", "render_answer", "render_crisis_banner", "render_contacts", "phone_link"]
 
-_WHO_CAN_HELP = "**Who can help**"
-_URGENT = "**This looks time-sensitive**"  # the core's urgent line; the page shows it as a warning instead
-_LAWYER = "An employment lawyer can advise on your own case; many offer a free first consultation."
 
 
 def crisis_text(answer: Answer) -> str | None:
@@ -35,9 +33,9 @@ def displayed_body(answer: Answer) -> str:
     banner = crisis_text(answer)
     if banner and text.startswith(banner):
         text = text[len(banner) :].lstrip("\n")
-    lines = [line for line in text.split("\n") if not (answer.escalation.level == "urgent" and line.startswith(_URGENT))]
-    if _WHO_CAN_HELP in lines:
-        start = lines.index(_WHO_CAN_HELP)
+    lines = [line for line in text.split("\n") if not (answer.escalation.level == "urgent" and line.startswith(TIME_SENSITIVE))]
+    if WHO_CAN_HELP in lines:
+        start = lines.index(WHO_CAN_HELP)
         end = next((j for j in range(start + 1, len(lines)) if not lines[j].startswith("- ")), len(lines))
         lines = lines[:start] + lines[end:]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -59,9 +57,9 @@ def render_contacts(contacts: list[Contact], level: str) -> None:
         return
     lines = [f"- **{c.name}**: " + " · ".join(x for x in (phone_link(c.phone) if c.phone else "", f"[{_site(c.url)}]({c.url})" if c.url else "") if x) for c in contacts]
     if level in ("refer", "urgent"):
-        lines.append(f"- {_LAWYER}")
+        lines.append(f"- {LAWYER}")
     with st.container(border=True):
-        st.markdown("**Who can help**\n" + "\n".join(lines))
+        st.markdown(WHO_CAN_HELP + "\n" + "\n".join(lines))
 
 
 def _site(url: str) -> str:
@@ -70,9 +68,10 @@ def _site(url: str) -> str:
 
 def _render_urgent(i: int, answer: Answer) -> None:
     counted = [d for d in answer.escalation.deadlines if d.last_day and d.days_left is not None]
-    reasons = [r for r in answer.escalation.reasons if not r.startswith("a situation like others")]
+    reasons = shown_reasons(answer.escalation)
     with st.container(key=f"urgent-{i}"):
-        st.warning("**This looks time-sensitive.** " + ("; ".join(reasons).capitalize() + ". " if reasons else "") + "Act soon and keep copies of everything in writing.", icon=":material/schedule:")
+        why = "; ".join(reasons).capitalize() + ". " if reasons else ""
+        st.warning(f"{TIME_SENSITIVE}. {why}{ACT_SOON}", icon=":material/schedule:")
         for d in counted[:3]:
             left = "Last day passed" if d.days_left < 0 else f"{d.days_left} days left"
             last = date.fromisoformat(d.last_day)
