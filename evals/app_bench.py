@@ -10,7 +10,6 @@ temporary data dir first, so the user's own index is untouched and the build is 
 from __future__ import annotations
 
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -20,8 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals import app_driver as driver
-from evals.bench import percentile
-from evals.datasets import load_all
+from evals.bench import machine_info, percentile, spread_questions
 from workrights.settings import Settings
 
 if TYPE_CHECKING:
@@ -50,9 +48,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 def pick_questions(n: int) -> list[str]:
     """``n`` distinct evaluation questions spread evenly over all sets (same choice on every run)."""
-    distinct = list(dict.fromkeys(item.question for item in load_all()))
-    step = max(1, len(distinct) // max(n, 1))
-    return distinct[::step][:n]
+    return [question for question, _ in spread_questions(n)]
 
 
 def run_app_bench(settings: Settings, *, cold_runs: int = 3, questions: int = 20) -> dict[str, Any]:
@@ -129,7 +125,7 @@ def _result(settings: Settings, chunks: int, chromium: str, runs: list[dict[str,
     ms = [w["ms"] for w in warm]
     return {
         "date": date.today().isoformat(),
-        "machine": {"cpus": _cpus(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine_info(),
         "streamlit": streamlit.__version__,
         "chromium": chromium,
         "embedding": settings.embedding,
@@ -153,10 +149,6 @@ def _result(settings: Settings, chunks: int, chromium: str, runs: list[dict[str,
             "questions": warm,
         },
     }
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
 
 
 def render_markdown(result: dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ from workrights.retrieve import Retriever
 from workrights.settings import Settings
 from workrights.store import open_store
 
-__all__ = ["run_bench", "percentile"]
+__all__ = ["run_bench", "percentile", "latency", "machine_info", "spread_questions"]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -38,7 +38,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def _latency(samples: list[float]) -> dict[str, float]:
+def latency(samples: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(percentile(samples, 50), 2),
         "p95_ms": round(percentile(samples, 95), 2),
@@ -109,7 +109,7 @@ def run_bench(settings: Settings, rounds: int = 2) -> dict[str, Any]:
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "date": date.today().isoformat(),
-        "machine": {"cpus": _cpus(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine_info(),
         "embedding_model": embedder.name,
         "model_load_s": round(model_load, 2),
         "index": {
@@ -120,8 +120,8 @@ def run_bench(settings: Settings, rounds: int = 2) -> dict[str, Any]:
             "unchanged_s": round(unchanged.seconds, 3),
             "unchanged_embedded": unchanged.chunks_added + unchanged.chunks_updated,
         },
-        "search": _latency(search_ms),
-        "ask_extractive": _latency(ask_ms),
+        "search": latency(search_ms),
+        "ask_extractive": latency(ask_ms),
         "ask_llm": llm,
         "peak_rss_mb": round(peak_kib / 1024, 1),
     }
@@ -155,18 +155,27 @@ def _llm_overhead(settings: Settings, retriever: Retriever, questions: list[str]
                 used += answer.mode == "llm"
     overhead = [o - e for o, e in zip(ours, extractive_ms)]
     return {
-        "total": _latency(total),
-        "without_server": _latency(ours),
+        "total": latency(total),
+        "without_server": latency(ours),
         "overhead_vs_extractive_p50_ms": round(percentile(overhead, 50), 2),
         "overhead_vs_extractive_p95_ms": round(percentile(overhead, 95), 2),
         "answers_in_llm_mode": used,
     }
 
 
-def _cpus() -> int:
+def machine_info() -> dict[str, Any]:
+    """The machine a benchmark ran on, as every bench report records it."""
     import os
 
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
+    return {"cpus": cpus, "python": platform.python_version(), "platform": platform.platform()}
+
+
+def spread_questions(n: int) -> list[tuple[str, str | None]]:
+    """``n`` distinct evaluation questions with their state, spread evenly over all sets (same on every run)."""
+    distinct = list({item.question: item.state for item in load_all()}.items())
+    step = max(1, len(distinct) // max(n, 1))
+    return distinct[::step][:n]
 
 
 def render_markdown(result: dict[str, Any]) -> str:

@@ -12,7 +12,6 @@ filters have something to leave out, as they do in a real store with many states
 from __future__ import annotations
 
 import os
-import platform
 import random
 import resource
 import tempfile
@@ -25,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.bench import percentile
-from evals.datasets import load_all
+from evals.bench import latency, machine_info, spread_questions
 from ingest.pipeline import ingest_kb
 from workrights.answer import Assistant, build_assistant
 from workrights.embeddings import Embedder, make_embedder
@@ -137,17 +135,6 @@ def grow_store(store: Store, total: int, *, rng_seed: int = 0) -> int:
     return missing
 
 
-def _questions(n: int) -> list[tuple[str, str | None]]:
-    """``n`` distinct evaluation questions with their state, spread evenly over all sets (same on every run)."""
-    distinct = list({item.question: item.state for item in load_all()}.items())
-    step = max(1, len(distinct) // max(n, 1))
-    return distinct[::step][:n]
-
-
-def _latency(samples: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(percentile(samples, 50), 2), "p95_ms": round(percentile(samples, 95), 2), "n": len(samples)}
-
-
 def _memory_mb() -> dict[str, float]:
     """Resident memory now and at its peak so far (the kernel's VmRSS and VmHWM), in MB."""
     found = {"VmRSS": 0.0, "VmHWM": 0.0}
@@ -189,8 +176,8 @@ def _measure(retriever: Retriever, assistant: Assistant, questions: Sequence[tup
     return {
         "chunks": retriever.store.count(),
         "snapshot_s": round(snapshot_s, 3),
-        "search": _latency(search_ms),
-        "ask_extractive": _latency(ask_ms),
+        "search": latency(search_ms),
+        "ask_extractive": latency(ask_ms),
         **_memory_mb(),
     }
 
@@ -215,7 +202,7 @@ def scale_curve(settings: Settings, store: Store, sizes: Sequence[int] = SIZES, 
     snapshot_s = _snapshot_seconds(retriever)
     assistant = build_assistant(replace(settings, answer_mode="extractive"), retriever)
     assistant.warm()
-    asked = _questions(questions)
+    asked = spread_questions(questions)
     points = [{"label": "built-in KB", "synthetic": 0, "grow_s": 0.0,
                **_measure(retriever, assistant, asked, rounds, snapshot_s)}]
     for size in sizes:
@@ -253,7 +240,7 @@ def scale_report(points: list[dict[str, Any]], *, embedding_model: str, rounds: 
     limit = {name: ms * TARGET_FACTOR for name, ms in BASE_TARGETS_MS.items()}
     return {
         "date": date.today().isoformat(),
-        "machine": {"cpus": len(os.sched_getaffinity(0)), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine_info(),
         "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]},
         "embedding_model": embedding_model,
         "synthetic": {
