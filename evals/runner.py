@@ -25,7 +25,7 @@ from workrights.jurisdiction import resolve_state
 from workrights.prompts import load_prompt_set
 from workrights.settings import ROLES
 
-__all__ = ["SETS", "run_eval", "compare", "render_markdown", "effective_state"]
+__all__ = ["SETS", "run_eval", "compare", "render_markdown", "effective_state", "legitimate_questions"]
 
 SETS = ("retrieval", "baseline", "answers", "idk", "grounding", "escalation", "evasion", "pii", "injection", "over_refusal")
 
@@ -61,7 +61,7 @@ def _by(items: list[Any], ranks: list[int | None], key: Any) -> dict[str, dict[s
     return {name: {"n": len(r), "recall@5": round(recall_at(r, 5), 4)} for name, r in sorted(groups.items())}
 
 
-def _legitimate_questions() -> list[tuple[str, str | None, str]]:
+def legitimate_questions() -> list[tuple[str, str | None, str]]:
     questions = [(i.question, i.state, i.role) for i in load_all()]
     for path in sorted(GUARDRAILS_DIR.glob("evasion*.jsonl")):
         questions += [(i["text"], None, i.get("role", "hr")) for i in load_jsonl(path) if i["kind"] == "legitimate"]
@@ -98,7 +98,7 @@ def run_eval(assistant: Assistant, sets: tuple[str, ...] = SETS) -> dict[str, An
     if "injection" in sets:
         report["injection"] = g.injection_metrics(assistant, assistant.settings, load_jsonl(GUARDRAILS_DIR / "policy_injection.jsonl"))
     if "over_refusal" in sets:
-        report["over_refusal"] = g.over_refusal(assistant, _legitimate_questions())
+        report["over_refusal"] = g.over_refusal(assistant, legitimate_questions())
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report
 

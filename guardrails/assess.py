@@ -18,12 +18,12 @@ from guardrails.evasion import evasion_topic
 from guardrails.injection import is_injection
 from guardrails.pii import Redaction, redact
 from guardrails.router import route
-from guardrails.semantic import SemanticTriage, SemanticVote
+from guardrails.semantic import SemanticTriage, SemanticVote, clauses
 from guardrails.scope import foreign_jurisdiction
 from guardrails.triage import LEVEL_ORDER, Triage, triage
 from workrights.state_facts import StateFacts
 
-__all__ = ["Assessment", "assess", "claims_for", "SEMANTIC_REASON"]
+__all__ = ["Assessment", "assess", "claims_for", "SEMANTIC_REASON", "Thresholds", "THRESHOLDS"]
 
 _AGE = re.compile(r"(?i)\b(?:age|aged?|ageist|older|too old|over (?:40|50|60|fifty|sixty)|\d\d[- ]year[- ]old|retire\w*|young(?:er)? (?:guy|people|workers))\b")
 _FMLA = re.compile(r"(?i)\b(?:fmla|family (?:and|&) medical leave|medical leave|maternity leave|paternity leave|leave)\b")
@@ -76,15 +76,29 @@ def claims_for(text: str, agencies: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-# Thresholds for the semantic layer: a level is raised only on a clear vote among close neighbours;
-# crisis needs less, because missing one is the worst error the tool can make.
 # How every reason given by the semantic vote starts: it is for the record, not shown to the reader.
 SEMANTIC_REASON = "a situation like others"
-CRISIS_SIMILARITY = 0.65
-CRISIS_GAP = 0.06  # the crisis neighbour must be about as close as the closest neighbour of any level
-CRISIS_SHARE = 0.4
-LEVEL_SHARE = 0.55
-LEVEL_SIMILARITY = 0.5
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When the semantic layer raises a level. Chosen by ``python -m evals.calibrate``, which leaves out one
+    source of exemplars at a time; crisis needs less than the rest, because missing one is the worst error
+    the tool can make and an extra 988 banner costs a line."""
+
+    crisis_similarity: float = 0.65
+    crisis_gap: float = 0.06  # the crisis neighbour must be about as close as the closest neighbour of any level
+    crisis_share: float = 0.5
+    crisis_probability: float = 0.3  # the linear model, on the whole message
+    clause_crisis_share: float = 0.6  # the vote on one sentence of a longer message
+    level_share: float = 0.55
+    level_similarity: float = 0.5
+    urgent_probability: float = 0.6
+    evasion_share: float = 0.99  # all three nearest labelled requests are evasion
+    evasion_probability: float = 0.8
+
+
+THRESHOLDS = Thresholds()
 
 
 _ES_WORDS = re.compile(
@@ -99,25 +113,35 @@ def _spanish(text: str) -> bool:
     return len(words) >= 3 and len(_ES_WORDS.findall(text)) / len(words) > 0.3
 
 
-def _crisis_like(vote: SemanticVote, share: float) -> bool:
-    close = vote.crisis_similarity >= CRISIS_SIMILARITY and vote.crisis_similarity >= vote.top_similarity - CRISIS_GAP
-    return close or (vote.level == "crisis" and vote.share >= share)
+def _crisis_like(vote: SemanticVote, limits: Thresholds) -> bool:
+    close = vote.crisis_similarity >= limits.crisis_similarity and vote.crisis_similarity >= vote.top_similarity - limits.crisis_gap
+    return close or (vote.level == "crisis" and vote.share >= limits.crisis_share)
 
 
-def _semantic(result: Triage, text: str, history: Sequence[str], semantic: SemanticTriage) -> None:
-    for earlier in history:
-        if _crisis_like(semantic.vote(earlier), 0.5):
-            result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help (said earlier in this conversation)")
-    vote = semantic.vote(text)
-    if _crisis_like(vote, CRISIS_SHARE):
+def _crisis_signal(text: str, semantic: SemanticTriage, limits: Thresholds) -> bool:
+    if _crisis_like(semantic.vote(text), limits):
+        return True
+    if semantic.probabilities([text])[0].get("crisis", 0.0) >= limits.crisis_probability:
+        return True
+    return any(v.level == "crisis" and v.share >= limits.clause_crisis_share for v in semantic.votes(clauses(text)))
+
+
+def _semantic(result: Triage, text: str, history: Sequence[str], semantic: SemanticTriage, limits: Thresholds) -> None:
+    if any(_crisis_signal(earlier, semantic, limits) for earlier in history):
+        result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help (said earlier in this conversation)")
+    if _crisis_signal(text, semantic, limits):
         result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help")
-    elif vote.level in ("urgent", "refer") and vote.share >= LEVEL_SHARE and vote.top_similarity >= LEVEL_SIMILARITY:
+        return
+    vote = semantic.vote(text)
+    if vote.level in ("urgent", "refer") and vote.share >= limits.level_share and vote.top_similarity >= limits.level_similarity:
         result.raise_to(vote.level, f"{SEMANTIC_REASON} that needed " + ("urgent help" if vote.level == "urgent" else "an agency or a lawyer"))
+    if semantic.probabilities([text])[0].get("urgent", 0.0) >= limits.urgent_probability:
+        result.raise_to("urgent", f"{SEMANTIC_REASON} that needed urgent help")
 
 
-# Evasion by similarity applies only to questions asked from the employer's side, and only on a clear vote
-# among the three nearest labelled requests: a worker asking "can they fire me for..." is never evasion.
-EVASION_K_SHARE = 0.99  # all three nearest labelled requests must be evasion
+# Evasion by similarity applies only to questions asked from the employer's side: a worker asking "can they
+# fire me for..." is never evasion. Either all three nearest labelled requests are evasion, or the linear
+# model trained on the evasion/good-faith pairs is confident.
 _EMPLOYER_SIDE = re.compile(
     r"(?i)\b(?:can|could|should|how (?:do|can|should)|is it (?:ok|okay|legal) (?:if|for)|what'?s the (?:best|safest|cleanest) way (?:to|for)|any way to)\s+"
     r"(?:we|i)\s+(?:\w+\s+){0,2}(?:hire|fire|terminate|term|let|pay|classify|ask|require|make|deny|refuse|decline|discipline|move|schedule|cut|dock|"
@@ -131,11 +155,12 @@ _WORKER_SIDE = re.compile(
 )
 
 
-def _semantic_evasion(text: str, role: str, evasion: SemanticTriage | None) -> bool:
+def _semantic_evasion(text: str, role: str, evasion: SemanticTriage | None, limits: Thresholds) -> bool:
     if evasion is None or _WORKER_SIDE.search(text) or not (_EMPLOYER_SIDE.search(text) or role == "hr"):
         return False
-    vote = evasion.vote(text)
-    return (vote.shares or {}).get("evasion", 0.0) >= EVASION_K_SHARE
+    if (evasion.vote(text).shares or {}).get("evasion", 0.0) >= limits.evasion_share:
+        return True
+    return evasion.probabilities([text])[0].get("evasion", 0.0) >= limits.evasion_probability
 
 
 def assess(
@@ -148,6 +173,7 @@ def assess(
     evasion: SemanticTriage | None = None,
     role: str = "employee",
     state: StateFacts | None = None,
+    limits: Thresholds = THRESHOLDS,
 ) -> Assessment:
     redaction = redact(question)
     text = redaction.text
@@ -156,7 +182,7 @@ def assess(
     # nothing raw is logged, stored or sent anywhere.
     result = triage(" ".join(question.split()), list(history))
     if semantic is not None and not _spanish(text):
-        _semantic(result, text, [h for h in history_text if not _spanish(h)], semantic)
+        _semantic(result, text, [h for h in history_text if not _spanish(h)], semantic, limits)
     context = " ".join([*history_text[-2:], text])
     agencies = route(context)
     wants_deadlines = (
@@ -174,7 +200,7 @@ def assess(
         triage=result,
         agencies=agencies,
         deadlines=deadlines,
-        evasion=evasion_topic(text) or ("generic" if _semantic_evasion(text, role, evasion) else None),
+        evasion=evasion_topic(text) or ("generic" if _semantic_evasion(text, role, evasion, limits) else None),
         injection=is_injection(text),
         foreign=foreign_jurisdiction(text),
         coverage=check_coverage(text, deadlines_file.parent / "coverage.toml", context, state),

@@ -45,7 +45,7 @@ _CRISIS: dict[str, re.Pattern[str]] = {
     ),
     "threat of violence": _rx(
         r"\b(?:threaten\w*|said|says|told (?:me|us|everyone)|going to|gonna|will|'ll|wants? to|want to|wanna|plans? to|about to|tried to|promised to)"
-        r"\s+(?:\w+\s+){0,3}(?:kill|shoot|stab|beat(?: up)?|attack|strangle|choke|punch|hurt|harm|jump)\s+(?:me|you|us|him|her|them|everyone|everybody|people|somebody|someone|"
+        r"\s+(?:[\w'’]+\s+){0,3}(?:kill|shoot|stab|beat(?: up)?|attack|strangle|choke|punch|hurt|harm|jump)\s+(?:me|you|us|him|her|them|everyone|everybody|people|somebody|someone|"
         r"my (?:boss|manager|supervisor|coworker|co-worker|lead|foreman|owner|husband|wife|ex|family))\b",
         r"\bbring\w* (?:something|a (?:gun|weapon|knife)|my (?:gun|piece))\b.{0,30}\b(?:to work|tomorrow|in)\b",
         r"\bmak\w* (?:my (?:boss|manager|supervisor)|them|him|her|everyone) (?:all )?feel what i\b",

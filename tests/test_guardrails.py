@@ -121,7 +121,10 @@ def test_unknown_date_gives_the_rule_and_asks(assistant: Assistant) -> None:
 )
 def test_agency_routing(assistant: Assistant, question: str, agency: str) -> None:
     answer = assistant.ask(question)
-    assert answer.escalation.contacts and answer.escalation.contacts[0].name.startswith(agency)
+    # The first agency named; a crisis flag puts 988 and 911 before it, which is not a routing matter.
+    agencies = {a.name for a in assistant.directory.agencies}
+    named = [c.name for c in answer.escalation.contacts if c.name in agencies]
+    assert named and named[0].startswith(agency)
 
 
 def test_direct_injection_is_refused(assistant: Assistant) -> None:
