@@ -27,7 +27,7 @@ _OVERRIDE = re.compile(
 _ROLEPLAY = re.compile(
     r"(?i)\b(?:you are now|from now on,? you|act as (?:an?|my)\s+(?:unfiltered|unrestricted|jailbroken|evil|uncensored)|"
     r"pretend (?:to be|you are|you're)|you will (?:now )?(?:act|respond|answer) as|stay in character|developer mode|"
-    r"do anything now|jailbr(?:ea|o)k|\bDAN\b|\bAIM\b|no (?:ethical|moral) (?:guidelines|restrictions|limits)|"
+    r"do anything now|jailbr(?:ea|o)k|(?-i:\bDAN\b|\bAIM\b)|no (?:ethical|moral) (?:guidelines|restrictions|limits)|"
     r"without any (?:restrictions|filters|censorship)|unfiltered (?:ai|model|response)|opposite mode|anti-?dan|"
     r"simulate (?:a|an) (?:ai|chatbot|model)|hypothetical (?:response|ai)|two responses|\[?🔓)"
 )

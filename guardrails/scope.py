@@ -1,4 +1,7 @@
-"""Scope: US employment law only. Other countries' law gets a short, polite refusal."""
+"""Scope: US employment law only. Other countries' law gets a short, polite refusal.
+
+Where someone is *from* is not where they work: "a nurse from the Philippines on a visa" is a US worker.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import re
 __all__ = ["foreign_jurisdiction", "about_work"]
 
 _FOREIGN = re.compile(
-    r"(?i)\b(?:in|under|for|from) (?:the )?(?:uk|u\.k\.|united kingdom|britain|england|scotland|wales|ireland|canada|ontario|quebec|"
+    r"(?i)\b(?:in|under|for) (?:the )?(?:uk|u\.k\.|united kingdom|britain|england|scotland|wales|ireland|canada|ontario|quebec|"
     r"british columbia|alberta|australia|new zealand|india|germany|france|spain|italy|netherlands|sweden|norway|denmark|"
     r"mexico|brazil|argentina|japan|china|singapore|hong kong|philippines|nigeria|south africa|kenya|eu|european union|"
     r"dubai|uae|saudi arabia|israel|poland|switzerland|belgium|portugal|austria|korea|pakistan|bangladesh)\b"

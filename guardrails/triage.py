@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Triage", "triage", "LEVEL_ORDER"]
+__all__ = ["Triage", "triage", "LEVEL_ORDER", "crisis_words"]
 
 LEVEL_ORDER = {"none": 0, "refer": 1, "urgent": 2, "crisis": 3}
 
@@ -239,6 +239,25 @@ _extend(_CRISIS, "immediate danger",
         r"\bfuga de \w+", r"\bno nos dejan salir\b", r"\bme arden los ojos\b", r"\bstopped sweating\b", r"\b(?:confused|talking nonsense|slurring)\b.{0,40}\b(?:heat|hot|sun|field|\d{3} ?(?:out|degrees))",
         r"\b(?:heat|hot|sun|\d{3} ?(?:out|degrees))\b.{0,80}\b(?:confused|talking nonsense|slurring|stopped sweating|passed out|collapsed)")
 
+# Emergencies happening now, threats against a named group, and danger at height (also in Spanish).
+_extend(_CRISIS, "immediate danger",
+        r"\b(?:legs?|arms?|hands?|foot|feet|head|fingers?)(?:'s| is| are| was| were| got)? (?:stuck |caught |pinned |trapped |crushed )?"
+        r"(?:under|in) (?:it|the (?:machine|press|forklift|pallet|load|truck|roller|belt|conveyor|equipment|lift|rack))\b",
+        r"\b(?:instead of|not|isn'?t|aren'?t|won'?t|wont|nobody(?:'s| is)?|no one(?:'s| is)?) (?:even )?call(?:ing)? (?:911|9-1-1|an ambulance|anyone|anybody|for help)\b",
+        r"\b(?:took|taken|takes|take|no|without|removed) (?:away )?(?:our |the |my |their )?harness(?:es)?\b.{0,80}\b(?:roof|stor(?:y|ies)|floors? up|feet up|wind\w*|height)",
+        r"\b(?:roof|stor(?:y|ies) up|floors? up|feet up|scaffold\w*)\b.{0,80}\b(?:took|taken|no|without|removed) (?:away )?(?:our |the |my |their )?harness(?:es)?\b",
+        r"\b(?:quit[oó]|quitaron|sin) (?:los |el |nuestros? |mis? )?arn[eé]s(?:es)?\b", r"\b(?:me|nos) (?:voy|vamos|puedo|podemos) (?:a )?(?:caer|morir)\b",
+        r"\ben peligro\b", r"\bpeligro de muerte\b")
+_extend(_CRISIS, "threat of violence",
+        r"\bsettle (?:things|the score|(?:old )?scores)['\"’]? with\b", r"\b(?:hit|kill) list\b", r"\blisted (?:\w+ )?names\b",
+        r"\bcome back (?:here )?(?:and|to) ['\"‘]?(?:settle|get|deal with|make|shoot|hurt|take care of)\b")
+_extend(_URGENT, "you were fired or are about to be",
+        r"\bor (?:else )?(?:be|get|you'?ll be|you will be|i'?ll be|she'?ll be|he'?ll be|they'?ll be) (?:fired|let go|terminated)\b",
+        r"\b(?:you|u) can (?:always )?(?:go )?(?:find|look for|get) (?:another|a new|a different|other) (?:job|work)\b",
+        r"\bme (?:despide|despiden|corre|corren)\b", r"\bme va a (?:despedir|correr)\b")
+_extend(_URGENT, "a severance release to sign",
+        r"\b(?:accept|sign|return)\w* (?:the |my |this |their )?(?:package|agreement|offer|paperwork|release)\b.{0,30}\bby (?:the )?(?:\d|monday|tuesday|wednesday|thursday|friday|tomorrow|end of)")
+
 # Hyperbole: "my boss is going to kill me if I'm late lol", "bleeding money". A crisis pattern inside one of
 # these is not a crisis; anything else with the same words still is.
 _IDIOM = re.compile(
@@ -310,6 +329,11 @@ def _below_minimums(text: str) -> bool:
     if any(float(m.group(1)) < 7.25 for m in _HOURLY.finditer(text)) and not re.search(r"(?i)\btip", text):
         return True
     return any(int(m.group(1)) < 684 for m in _WEEKLY_SALARY.finditer(text))
+
+
+def crisis_words(result: Triage) -> bool:
+    """Whether a keyword rule (not the semantic layer) found the crisis, in this turn or an earlier one."""
+    return any(reason.startswith(name) for reason in result.reasons for name in _CRISIS)
 
 
 def triage(text: str, history: Sequence[str] = ()) -> Triage:

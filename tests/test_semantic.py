@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -118,7 +119,7 @@ def test_no_scored_evaluation_message_is_also_a_training_exemplar() -> None:
     from evals.guardrail_sets import GUARDRAILS_DIR, load_jsonl
 
     def norm(text: str) -> str:
-        return " ".join(text.lower().split())
+        return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
 
     kb = Path(__file__).resolve().parents[1] / "kb"
     trained = {norm(r["text"]) for name in ("triage_exemplars.jsonl", "evasion_exemplars.jsonl") for r in load_jsonl(kb / name)}
