@@ -18,15 +18,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from evals.guardrail_eval import LEVELS, level_metrics
+from evals.guardrail_sets import load_jsonl
 from guardrails.assess import THRESHOLDS, Thresholds, assess
 from guardrails.semantic import SemanticTriage
 from workrights.embeddings import make_embedder
 from workrights.settings import Settings
 
 __all__ = ["MemoEmbedder", "leave_one_source_out", "triage_scores", "evasion_scores", "main"]
-
-LEVELS = ("none", "refer", "urgent", "crisis")
-
 
 class MemoEmbedder:
     """Each text is embedded once for all the folds and thresholds."""
@@ -46,10 +45,6 @@ class MemoEmbedder:
         return self.embed_documents([text])[0]
 
 
-def _read(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def leave_one_source_out(
     rows: Sequence[dict[str, Any]], embedder: Any, workdir: Path, k: int, label_key: str
 ) -> Iterable[tuple[str, list[dict[str, Any]], SemanticTriage]]:
@@ -60,18 +55,14 @@ def leave_one_source_out(
         yield source, [r for r in rows if r["source"] == source], SemanticTriage(embedder, rest, None, k=k, label_key=label_key)
 
 
-def triage_scores(predictions: Sequence[tuple[str, str]]) -> dict[str, float]:
+def triage_scores(predictions: Sequence[tuple[str, str]]) -> dict[str, float | None]:
     """Recall and precision per level from (expected, got) pairs; urgent+ counts crisis as caught."""
     confusion = Counter(predictions)
-    out: dict[str, float] = {}
-    for level in LEVELS:
-        tp = confusion[(level, level)]
-        expected = sum(confusion[(level, g)] for g in LEVELS)
-        predicted = sum(confusion[(e, level)] for e in LEVELS)
-        out[f"{level}_recall"] = round(tp / expected, 3) if expected else 0.0
-        out[f"{level}_precision"] = round(tp / predicted, 3) if predicted else 0.0
+    out: dict[str, float | None] = {}
+    for level, m in level_metrics(confusion).items():
+        out[f"{level}_recall"], out[f"{level}_precision"] = m["recall"], m["precision"]
     urgent = sum(confusion[("urgent", g)] for g in LEVELS)
-    out["urgent_or_higher"] = round((confusion[("urgent", "urgent")] + confusion[("urgent", "crisis")]) / urgent, 3) if urgent else 0.0
+    out["urgent_or_higher"] = round((confusion[("urgent", "urgent")] + confusion[("urgent", "crisis")]) / urgent, 4) if urgent else None
     return out
 
 
@@ -101,8 +92,8 @@ def _evasion_grid(base: Thresholds) -> list[Thresholds]:
 
 def calibrate(settings: Settings, embedder: Any, today: date, workdir: Path) -> dict[str, Any]:
     deadlines = settings.kb_dir / "deadlines.toml"
-    triage_rows = _read(settings.kb_dir / "triage_exemplars.jsonl")
-    evasion_rows = _read(settings.kb_dir / "evasion_exemplars.jsonl")
+    triage_rows = load_jsonl(settings.kb_dir / "triage_exemplars.jsonl")
+    evasion_rows = load_jsonl(settings.kb_dir / "evasion_exemplars.jsonl")
     triage_runs: dict[Thresholds, list[tuple[str, str]]] = {t: [] for t in _grid(THRESHOLDS)}
     for _source, held_out, layer in leave_one_source_out(triage_rows, embedder, workdir, 7, "level"):
         for row in held_out:

@@ -31,7 +31,7 @@ from workrights.answer import Assistant, build_assistant
 from workrights.retrieve import Retriever
 from workrights.store import open_store
 
-__all__ = ["escalation_metrics", "evasion_metrics", "pii_metrics", "injection_metrics", "LEVELS"]
+__all__ = ["level_metrics", "escalation_metrics", "evasion_metrics", "pii_metrics", "injection_metrics", "LEVELS"]
 
 LEVELS = ("none", "refer", "urgent", "crisis")
 
@@ -42,6 +42,21 @@ def _agency_of(answer: Any, assistant: Assistant) -> str | None:
         if contact.name in by_name:
             return by_name[contact.name]
     return None
+
+
+def level_metrics(confusion: Counter[tuple[str, str]]) -> dict[str, dict[str, float | int | None]]:
+    """Recall, precision and count per escalation level, from (expected, got) counts."""
+    per_level: dict[str, dict[str, float | int | None]] = {}
+    for level in LEVELS:
+        tp = confusion[(level, level)]
+        expected = sum(confusion[(level, g)] for g in LEVELS)
+        predicted = sum(confusion[(e, level)] for e in LEVELS)
+        per_level[level] = {
+            "recall": round(tp / expected, 4) if expected else None,
+            "precision": round(tp / predicted, 4) if predicted else None,
+            "n": expected,
+        }
+    return per_level
 
 
 def escalation_metrics(assistant: Assistant, items: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -57,20 +72,10 @@ def escalation_metrics(assistant: Assistant, items: Sequence[dict[str, Any]]) ->
         if item.get("expected_agencies"):
             routable += 1
             routed += _agency_of(answer, assistant) == item["expected_agencies"][0] or _agency_of(answer, assistant) in item["expected_agencies"]
-    per_level = {}
-    for level in LEVELS:
-        tp = confusion[(level, level)]
-        expected = sum(confusion[(level, g)] for g in LEVELS)
-        predicted = sum(confusion[(e, level)] for e in LEVELS)
-        per_level[level] = {
-            "recall": round(tp / expected, 4) if expected else None,
-            "precision": round(tp / predicted, 4) if predicted else None,
-            "n": expected,
-        }
     return {
         "n": len(items),
         "confusion": {e: {g: confusion[(e, g)] for g in LEVELS} for e in LEVELS},
-        "levels": per_level,
+        "levels": level_metrics(confusion),
         "routing_accuracy": round(routed / routable, 4) if routable else None,
         "routing_n": routable,
         "misses": misses,

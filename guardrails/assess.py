@@ -118,24 +118,27 @@ def _crisis_like(vote: SemanticVote, limits: Thresholds) -> bool:
     return close or (vote.level == "crisis" and vote.share >= limits.crisis_share)
 
 
-def _crisis_signal(text: str, semantic: SemanticTriage, limits: Thresholds) -> bool:
-    if _crisis_like(semantic.vote(text), limits):
+def _crisis_signal(text: str, vote: SemanticVote, probabilities: dict[str, float], semantic: SemanticTriage, limits: Thresholds) -> bool:
+    if _crisis_like(vote, limits) or probabilities.get("crisis", 0.0) >= limits.crisis_probability:
         return True
-    if semantic.probabilities([text])[0].get("crisis", 0.0) >= limits.crisis_probability:
-        return True
+    # Only now, because it embeds each sentence: most messages are settled by the two cheaper signals.
     return any(v.level == "crisis" and v.share >= limits.clause_crisis_share for v in semantic.votes(clauses(text)))
 
 
+def _judged(text: str, semantic: SemanticTriage) -> tuple[SemanticVote, dict[str, float]]:
+    return semantic.vote(text), semantic.probabilities([text])[0]
+
+
 def _semantic(result: Triage, text: str, history: Sequence[str], semantic: SemanticTriage, limits: Thresholds) -> None:
-    if any(_crisis_signal(earlier, semantic, limits) for earlier in history):
+    if any(_crisis_signal(earlier, *_judged(earlier, semantic), semantic, limits) for earlier in history):
         result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help (said earlier in this conversation)")
-    if _crisis_signal(text, semantic, limits):
+    vote, probabilities = _judged(text, semantic)
+    if _crisis_signal(text, vote, probabilities, semantic, limits):
         result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help")
         return
-    vote = semantic.vote(text)
     if vote.level in ("urgent", "refer") and vote.share >= limits.level_share and vote.top_similarity >= limits.level_similarity:
         result.raise_to(vote.level, f"{SEMANTIC_REASON} that needed " + ("urgent help" if vote.level == "urgent" else "an agency or a lawyer"))
-    if semantic.probabilities([text])[0].get("urgent", 0.0) >= limits.urgent_probability:
+    if probabilities.get("urgent", 0.0) >= limits.urgent_probability:
         result.raise_to("urgent", f"{SEMANTIC_REASON} that needed urgent help")
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from guardrails.assess import Assessment, assess
-from guardrails.triage import crisis_words
 from guardrails.semantic import SemanticTriage
+from guardrails.triage import crisis_words
 from workrights.settings import default_kb_dir
 from workrights.state_facts import StateFacts
 
@@ -79,7 +79,7 @@ def check_input(
     check = InputCheck(result.redaction.text, assessment=result)
     # A crisis is never refused; but a jailbreak role-play that merely resembles a crisis (semantic vote
     # only, no crisis words of its own) is an injection first.
-    if result.level == "crisis" and not (result.injection and not crisis_words(result.triage)):
+    if result.level == "crisis" and (not result.injection or crisis_words(result.triage)):
         return check
     if result.injection:
         check.refused, check.reason = True, INJECTION_REASON

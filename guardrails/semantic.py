@@ -17,7 +17,6 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -58,7 +57,7 @@ class SemanticTriage:
         regularisation: float = 2.0,
     ) -> None:
         self._regularisation = regularisation
-        self._model: Any = None
+        self._model: tuple[np.ndarray, np.ndarray, list[str]] | None = None
         self._label_key = label_key
         self._embedder = embedder
         self._path = exemplars
