@@ -46,13 +46,13 @@ class MemoEmbedder:
 
 
 def leave_one_source_out(
-    rows: Sequence[dict[str, Any]], embedder: Any, workdir: Path, k: int, label_key: str
+    rows: Sequence[dict[str, Any]], embedder: Any, workdir: Path, label_key: str
 ) -> Iterable[tuple[str, list[dict[str, Any]], SemanticTriage]]:
     """For each source: its rows, and a semantic layer built from every other source."""
     for source in sorted({r["source"] for r in rows}):
         rest = workdir / f"without-{source}-{label_key}.jsonl"
         rest.write_text("".join(json.dumps(r) + "\n" for r in rows if r["source"] != source), encoding="utf-8")
-        yield source, [r for r in rows if r["source"] == source], SemanticTriage(embedder, rest, None, k=k, label_key=label_key)
+        yield source, [r for r in rows if r["source"] == source], SemanticTriage(embedder, rest, None, label_key=label_key)
 
 
 def triage_scores(predictions: Sequence[tuple[str, str]]) -> dict[str, float | None]:
@@ -76,18 +76,15 @@ def evasion_scores(predictions: Sequence[tuple[str, bool]]) -> dict[str, float]:
 
 
 def _grid(base: Thresholds) -> list[Thresholds]:
-    """The defaults, the layer without its newer signals, and the defaults with one crisis knob moved at a time."""
-    grid = [base, replace(base, crisis_probability=1.01, clause_crisis_share=1.01, urgent_probability=1.01)]
-    grid += [replace(base, crisis_share=share) for share in (0.4, 0.5, 0.6)]
-    grid += [replace(base, crisis_probability=p) for p in (0.3, 0.4, 0.5, 1.01)]
-    grid += [replace(base, clause_crisis_share=share) for share in (0.6, 0.8, 1.01)]
-    grid += [replace(base, urgent_probability=p) for p in (0.6, 0.8, 1.01)]
+    """The defaults, and the defaults with one crisis knob moved at a time (1.01: that signal is off)."""
+    grid = [base]
+    grid += [replace(base, crisis_probability=p) for p in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)]
+    grid += [replace(base, clause_crisis_probability=p) for p in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)]
     return list(dict.fromkeys(grid))
 
 
 def _evasion_grid(base: Thresholds) -> list[Thresholds]:
-    grid = [replace(base, evasion_probability=p) for p in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)]
-    return grid + [replace(t, evasion_share=1.01) for t in grid]
+    return [replace(base, evasion_probability=p) for p in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.01)]
 
 
 def calibrate(settings: Settings, embedder: Any, today: date, workdir: Path) -> dict[str, Any]:
@@ -95,12 +92,12 @@ def calibrate(settings: Settings, embedder: Any, today: date, workdir: Path) -> 
     triage_rows = load_jsonl(settings.kb_dir / "triage_exemplars.jsonl")
     evasion_rows = load_jsonl(settings.kb_dir / "evasion_exemplars.jsonl")
     triage_runs: dict[Thresholds, list[tuple[str, str]]] = {t: [] for t in _grid(THRESHOLDS)}
-    for _source, held_out, layer in leave_one_source_out(triage_rows, embedder, workdir, 7, "level"):
+    for _source, held_out, layer in leave_one_source_out(triage_rows, embedder, workdir, "level"):
         for row in held_out:
             for limits, got in triage_runs.items():
                 got.append((row["level"], assess(row["text"], today=today, deadlines_file=deadlines, semantic=layer, limits=limits).level))
     evasion_runs: dict[Thresholds, list[tuple[str, bool]]] = {t: [] for t in _evasion_grid(THRESHOLDS)}
-    for _source, held_out, layer in leave_one_source_out(evasion_rows, embedder, workdir, 3, "label"):
+    for _source, held_out, layer in leave_one_source_out(evasion_rows, embedder, workdir, "label"):
         for row in held_out:
             for limits, got in evasion_runs.items():
                 found = assess(row["text"], today=today, deadlines_file=deadlines, evasion=layer, role="hr", limits=limits).evasion
@@ -112,16 +109,16 @@ def calibrate(settings: Settings, embedder: Any, today: date, workdir: Path) -> 
 
 
 def render(report: dict[str, Any]) -> str:
-    lines = ["| crisis share | crisis p | clause share | urgent p | crisis R/P | urgent R/P | urgent+ | refer R/P | none R |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| crisis p | sentence crisis p | crisis R/P | urgent R/P | urgent+ | refer R/P | none R |", "|---|---|---|---|---|---|---|"]
     for r in report["triage"]:
         t = r["thresholds"]
         lines.append(
-            f"| {t['crisis_share']} | {t['crisis_probability']} | {t['clause_crisis_share']} | {t['urgent_probability']} | {r['crisis_recall']} / {r['crisis_precision']} | "
+            f"| {t['crisis_probability']} | {t['clause_crisis_probability']} | {r['crisis_recall']} / {r['crisis_precision']} | "
             f"{r['urgent_recall']} / {r['urgent_precision']} | {r['urgent_or_higher']} | {r['refer_recall']} / {r['refer_precision']} | {r['none_recall']} |"
         )
-    lines += ["", "| nearest-3 vote | evasion p | evasion refused | legitimate twins refused |", "|---|---|---|---|"]
+    lines += ["", "| evasion p | evasion refused | legitimate twins refused |", "|---|---|---|"]
     lines += [
-        f"| {'on' if r['thresholds']['evasion_share'] <= 1 else 'off'} | {r['thresholds']['evasion_probability']} | {r['evasion_refused']} | {r['legitimate_refused']} |"
+        f"| {r['thresholds']['evasion_probability']} | {r['evasion_refused']} | {r['legitimate_refused']} |"
         for r in report["evasion"]
     ]
     return "\n".join(lines)

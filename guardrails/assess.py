@@ -18,7 +18,7 @@ from guardrails.evasion import evasion_topic
 from guardrails.injection import is_injection
 from guardrails.pii import Redaction, redact
 from guardrails.router import route
-from guardrails.semantic import SemanticTriage, SemanticVote, clauses
+from guardrails.semantic import SemanticTriage, clauses
 from guardrails.scope import foreign_jurisdiction
 from guardrails.triage import LEVEL_ORDER, Triage, triage
 from workrights.state_facts import StateFacts
@@ -83,18 +83,11 @@ SEMANTIC_REASON = "a situation like others"
 @dataclass(frozen=True)
 class Thresholds:
     """When the semantic layer raises a level. Chosen by ``python -m evals.calibrate``, which leaves out one
-    source of exemplars at a time; crisis needs less than the rest, because missing one is the worst error
-    the tool can make and an extra 988 banner costs a line."""
+    writer of exemplars at a time; crisis needs far less than an even chance, because missing one is the
+    worst error the tool can make and an extra 988 banner costs a line."""
 
-    crisis_similarity: float = 0.65
-    crisis_gap: float = 0.06  # the crisis neighbour must be about as close as the closest neighbour of any level
-    crisis_share: float = 0.5
-    crisis_probability: float = 0.3  # the linear model, on the whole message
-    clause_crisis_share: float = 0.6  # the vote on one sentence of a longer message
-    level_share: float = 0.55
-    level_similarity: float = 0.5
-    urgent_probability: float = 0.6
-    evasion_share: float = 0.99  # all three nearest labelled requests are evasion
+    crisis_probability: float = 0.2  # the linear model, on the whole message
+    clause_crisis_probability: float = 0.7  # the linear model, on one sentence of a longer message
     evasion_probability: float = 0.8
 
 
@@ -113,38 +106,30 @@ def _spanish(text: str) -> bool:
     return len(words) >= 3 and len(_ES_WORDS.findall(text)) / len(words) > 0.3
 
 
-def _crisis_like(vote: SemanticVote, limits: Thresholds) -> bool:
-    close = vote.crisis_similarity >= limits.crisis_similarity and vote.crisis_similarity >= vote.top_similarity - limits.crisis_gap
-    return close or (vote.level == "crisis" and vote.share >= limits.crisis_share)
-
-
-def _crisis_signal(text: str, vote: SemanticVote, probabilities: dict[str, float], semantic: SemanticTriage, limits: Thresholds) -> bool:
-    if _crisis_like(vote, limits) or probabilities.get("crisis", 0.0) >= limits.crisis_probability:
+def _crisis_signal(text: str, probabilities: dict[str, float], semantic: SemanticTriage, limits: Thresholds) -> bool:
+    if probabilities.get("crisis", 0.0) >= limits.crisis_probability:
         return True
-    # Only now, because it embeds each sentence: most messages are settled by the two cheaper signals.
-    return any(v.level == "crisis" and v.share >= limits.clause_crisis_share for v in semantic.votes(clauses(text)))
-
-
-def _judged(text: str, semantic: SemanticTriage) -> tuple[SemanticVote, dict[str, float]]:
-    return semantic.vote(text), semantic.probabilities([text])[0]
+    # Only now, because it embeds each sentence: most messages are settled on the whole text. A fragment of
+    # three or four words ("just curious") carries too little for the model to judge on its own.
+    sentences = clauses(text, min_words=5)
+    return any(p.get("crisis", 0.0) >= limits.clause_crisis_probability for p in semantic.probabilities(sentences))
 
 
 def _semantic(result: Triage, text: str, history: Sequence[str], semantic: SemanticTriage, limits: Thresholds) -> None:
-    if any(_crisis_signal(earlier, *_judged(earlier, semantic), semantic, limits) for earlier in history):
+    if any(_crisis_signal(earlier, semantic.probabilities([earlier])[0], semantic, limits) for earlier in history):
         result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help (said earlier in this conversation)")
-    vote, probabilities = _judged(text, semantic)
-    if _crisis_signal(text, vote, probabilities, semantic, limits):
+    probabilities = semantic.probabilities([text])[0]
+    if _crisis_signal(text, probabilities, semantic, limits):
         result.raise_to("crisis", f"{SEMANTIC_REASON} that needed crisis help")
         return
-    if vote.level in ("urgent", "refer") and vote.share >= limits.level_share and vote.top_similarity >= limits.level_similarity:
-        result.raise_to(vote.level, f"{SEMANTIC_REASON} that needed " + ("urgent help" if vote.level == "urgent" else "an agency or a lawyer"))
-    if probabilities.get("urgent", 0.0) >= limits.urgent_probability:
-        result.raise_to("urgent", f"{SEMANTIC_REASON} that needed urgent help")
+    likeliest = max(probabilities, key=lambda level: probabilities[level])
+    if likeliest in ("urgent", "refer"):
+        result.raise_to(likeliest, f"{SEMANTIC_REASON} that needed " + ("urgent help" if likeliest == "urgent" else "an agency or a lawyer"))
 
 
 # Evasion by similarity applies only to questions asked from the employer's side: a worker asking "can they
-# fire me for..." is never evasion. Either all three nearest labelled requests are evasion, or the linear
-# model trained on the evasion/good-faith pairs is confident.
+# fire me for..." is never evasion; then the linear model trained on the evasion/good-faith pairs must be
+# confident.
 _EMPLOYER_SIDE = re.compile(
     r"(?i)\b(?:can|could|should|how (?:do|can|should)|is it (?:ok|okay|legal) (?:if|for)|what'?s the (?:best|safest|cleanest) way (?:to|for)|any way to)\s+"
     r"(?:we|i)\s+(?:\w+\s+){0,2}(?:hire|fire|terminate|term|let|pay|classify|ask|require|make|deny|refuse|decline|discipline|move|schedule|cut|dock|"
@@ -161,8 +146,6 @@ _WORKER_SIDE = re.compile(
 def _semantic_evasion(text: str, role: str, evasion: SemanticTriage | None, limits: Thresholds) -> bool:
     if evasion is None or _WORKER_SIDE.search(text) or not (_EMPLOYER_SIDE.search(text) or role == "hr"):
         return False
-    if (evasion.vote(text).shares or {}).get("evasion", 0.0) >= limits.evasion_share:
-        return True
     return evasion.probabilities([text])[0].get("evasion", 0.0) >= limits.evasion_probability
 
 

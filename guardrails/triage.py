@@ -247,7 +247,9 @@ _extend(_CRISIS, "immediate danger",
         r"\b(?:took|taken|takes|take|no|without|removed) (?:away )?(?:our |the |my |their )?harness(?:es)?\b.{0,80}\b(?:roof|stor(?:y|ies)|floors? up|feet up|wind\w*|height)",
         r"\b(?:roof|stor(?:y|ies) up|floors? up|feet up|scaffold\w*)\b.{0,80}\b(?:took|taken|no|without|removed) (?:away )?(?:our |the |my |their )?harness(?:es)?\b",
         r"\b(?:quit[oó]|quitaron|sin) (?:los |el |nuestros? |mis? )?arn[eé]s(?:es)?\b", r"\b(?:me|nos) (?:voy|vamos|puedo|podemos) (?:a )?(?:caer|morir)\b",
-        r"\ben peligro\b", r"\bpeligro de muerte\b")
+        r"\ben peligro\b", r"\bpeligro de muerte\b",
+        # "trapped" and "locked in", as the English rules have them
+        r"\b(?:estoy|estamos|est[aá]|est[aá]n|qued[eé]|quedamos|qued[oó]|quedaron) (?:atrapad|encerrad)[oa]s?\b", r"\bno (?:me|nos) deja(?:n)? salir\b")
 _extend(_CRISIS, "threat of violence",
         r"\bsettle (?:things|the score|(?:old )?scores)['\"’]? with\b", r"\b(?:hit|kill) list\b", r"\blisted (?:\w+ )?names\b",
         r"\bcome back (?:here )?(?:and|to) ['\"‘]?(?:settle|get|deal with|make|shoot|hurt|take care of)\b")

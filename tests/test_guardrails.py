@@ -83,6 +83,8 @@ def test_crisis_banner_comes_first_and_stays_for_the_conversation(assistant: Ass
         ("They never pay overtime, I work 55 hours a week", "refer"),
         ("do I have a case against my employer?", "refer"),
         ("my coworker said he's going to shoot me in the parking lot", "crisis"),
+        ("Estoy atrapada en el cuarto frío del restaurante y nadie contesta", "crisis"),
+        ("la señora tiene mi pasaporte y no me deja salir de la casa", "crisis"),
     ],
 )
 def test_triage_levels(text: str, level: str) -> None:

@@ -1,4 +1,4 @@
-"""The semantic guardrail layer: clause votes, the linear model, thresholds, and the calibration folds."""
+"""The semantic guardrail layer: sentences, the linear model, thresholds, and the calibration folds."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ GOOD_FAITH_TWIN = (
     "One of our pharmacy techs reported a co-worker to the state board last month. We have a real budget reorganisation in the "
     "spring that may affect her role. How do we make sure the decision is made and documented fairly, without retaliation?"
 )
-NO_SEMANTIC_CRISIS = replace(THRESHOLDS, crisis_similarity=2.0, crisis_share=2.0, crisis_probability=2.0, clause_crisis_share=2.0)
+NO_SEMANTIC_CRISIS = replace(THRESHOLDS, crisis_probability=2.0, clause_crisis_probability=2.0)
 
 
 def test_clauses_split_a_long_message_and_leave_a_single_sentence_alone() -> None:
@@ -59,14 +59,30 @@ ROWS = [
 ]
 
 
-def test_linear_model_and_batched_votes_agree_with_single_votes(tmp_path: Path, embedder: LocalMiniLM) -> None:
-    layer = SemanticTriage(embedder, _exemplars(tmp_path, ROWS), None, k=3)
-    texts = ["I don't want to live anymore", "Does FMLA cover part-time workers?"]
-    probabilities = layer.probabilities(texts)
-    assert [max(p, key=p.get) for p in probabilities] == ["crisis", "none"]
-    assert all(abs(sum(p.values()) - 1.0) < 1e-6 for p in probabilities)
-    assert [v.level for v in layer.votes(texts)] == [layer.vote(t).level for t in texts]
-    assert layer.probabilities([]) == [] and layer.votes([]) == []
+def test_the_linear_model_gives_each_text_the_same_probabilities_alone_or_in_a_batch(tmp_path: Path, embedder: LocalMiniLM) -> None:
+    layer = SemanticTriage(embedder, _exemplars(tmp_path, ROWS), None)
+    texts = ["I don't want to live anymore", "Does FMLA cover part-time workers?", "They fired me this morning"]
+    batch = layer.probabilities(texts)
+    assert [max(p, key=p.get) for p in batch] == ["crisis", "none", "urgent"]
+    assert all(abs(sum(p.values()) - 1.0) < 1e-6 for p in batch)
+    for text, together in zip(texts, batch):
+        alone = layer.probabilities([text])[0]
+        assert all(abs(alone[label] - together[label]) < 1e-4 for label in alone)
+    assert layer.probabilities([]) == []
+
+
+def test_the_linear_model_reads_words_the_sentence_vector_blurs(tmp_path: Path, embedder: LocalMiniLM) -> None:
+    # Two writers teach "pills" as the crisis cue in otherwise ordinary sentences about the workday.
+    rows = [
+        {"text": "after my shift I counted the pills again", "level": "crisis", "source": "a"},
+        {"text": "the pills are in my locker for tonight", "level": "crisis", "source": "b"},
+        {"text": "after my shift I counted the tips again", "level": "none", "source": "a"},
+        {"text": "the forms are in my locker for tonight", "level": "none", "source": "b"},
+    ]
+    layer = SemanticTriage(embedder, _exemplars(tmp_path, rows), None)
+    crisis, ordinary = layer.probabilities(["I keep the pills in my bag at work", "I keep the receipts in my bag at work"])
+    # The vector part alone leaves a gap of about 0.3 between these two; the word "pills" makes it 0.5 or more.
+    assert crisis["crisis"] > 0.5 > ordinary["crisis"] and crisis["crisis"] - ordinary["crisis"] >= 0.5
 
 
 def test_a_crisis_buried_in_a_long_question_is_caught_by_the_semantic_layer(assistant: Assistant) -> None:
@@ -88,12 +104,12 @@ def test_the_linear_model_separates_an_evasion_request_from_its_good_faith_twin(
         text, today=TODAY, deadlines_file=deadlines, evasion=assistant.evasion, role="hr", limits=limits
     ).evasion
     assert ask(SUBTLE_EVASION, eager) is not None and ask(GOOD_FAITH_TWIN, eager) is None
-    assert ask(SUBTLE_EVASION, replace(eager, evasion_probability=2.0, evasion_share=2.0)) is None  # rules alone miss it
+    assert ask(SUBTLE_EVASION, replace(eager, evasion_probability=2.0)) is None  # rules alone miss it
 
 
 def test_each_fold_is_built_without_its_own_source(tmp_path: Path, embedder: LocalMiniLM) -> None:
     memo = MemoEmbedder(embedder)
-    folds = list(leave_one_source_out(ROWS, memo, tmp_path, 3, "level"))
+    folds = list(leave_one_source_out(ROWS, memo, tmp_path, "level"))
     assert [source for source, _, _ in folds] == ["a", "b", "c"]
     for source, held_out, _layer in folds:
         assert {r["source"] for r in held_out} == {source}

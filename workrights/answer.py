@@ -463,7 +463,7 @@ def semantic_layers(settings: Settings, embedder: Any) -> tuple[SemanticTriage, 
     """The triage and evasion nearest-neighbour layers; their exemplar vectors are cached under the data dir."""
     cache = settings.data_dir / "cache"
     semantic = SemanticTriage(embedder, settings.kb_dir / "triage_exemplars.jsonl", cache)
-    evasion = SemanticTriage(embedder, settings.kb_dir / "evasion_exemplars.jsonl", cache, k=3, label_key="label")
+    evasion = SemanticTriage(embedder, settings.kb_dir / "evasion_exemplars.jsonl", cache, label_key="label")
     return semantic, evasion
 
 
