@@ -89,6 +89,7 @@ class Thresholds:
     crisis_probability: float = 0.2  # the linear model, on the whole message
     clause_crisis_probability: float = 0.7  # the linear model, on one sentence of a longer message
     evasion_probability: float = 0.8
+    injection_probability: float = 0.5  # the even-odds boundary: it was not tuned on any attack set
 
 
 THRESHOLDS = Thresholds()
@@ -149,6 +150,12 @@ def _semantic_evasion(text: str, role: str, evasion: SemanticTriage | None, limi
     return evasion.probabilities([text])[0].get("evasion", 0.0) >= limits.evasion_probability
 
 
+def _semantic_injection(text: str, injection: SemanticTriage | None, limits: Thresholds) -> bool:
+    """Jailbreaks come in endless wordings (personas, fake terminals, "two answers"); the pattern rules miss
+    new ones, so a linear model trained on written attacks against the ordinary questions also judges."""
+    return injection is not None and injection.probabilities([text])[0].get("injection", 0.0) >= limits.injection_probability
+
+
 def assess(
     question: str,
     history: Sequence[str] = (),
@@ -160,6 +167,8 @@ def assess(
     role: str = "employee",
     state: StateFacts | None = None,
     limits: Thresholds = THRESHOLDS,
+    injection: SemanticTriage | None = None,
+    routing: SemanticTriage | None = None,
 ) -> Assessment:
     redaction = redact(question)
     text = redaction.text
@@ -170,7 +179,8 @@ def assess(
     if semantic is not None and not _spanish(text):
         _semantic(result, text, [h for h in history_text if not _spanish(h)], semantic, limits)
     context = " ".join([*history_text[-2:], text])
-    agencies = route(context)
+    likely = routing.probabilities([context])[0] if routing is not None and not _spanish(context) else None
+    agencies = route(context, likely=likely)
     wants_deadlines = (
         LEVEL_ORDER[result.level] >= LEVEL_ORDER["refer"]
         or bool(_ASKS_DEADLINE.search(text))
@@ -187,7 +197,7 @@ def assess(
         agencies=agencies,
         deadlines=deadlines,
         evasion=evasion_topic(text) or ("generic" if _semantic_evasion(text, role, evasion, limits) else None),
-        injection=is_injection(text),
+        injection=is_injection(text) or _semantic_injection(text, injection, limits),
         foreign=foreign_jurisdiction(text),
         coverage=check_coverage(text, deadlines_file.parent / "coverage.toml", context, state),
     )

@@ -62,6 +62,8 @@ def check_input(
     evasion: SemanticTriage | None = None,
     role: str = "employee",
     state: StateFacts | None = None,
+    injection: SemanticTriage | None = None,
+    routing: SemanticTriage | None = None,
 ) -> InputCheck:
     text = " ".join(question.split())
     if not text:
@@ -74,17 +76,19 @@ def check_input(
         deadlines_file = default_kb_dir() / "deadlines.toml"
     result = assess(
         text, user_turns(history), today=today or date.today(), deadlines_file=deadlines_file, semantic=semantic, evasion=evasion, role=role,
-        state=state,
+        state=state, injection=injection, routing=routing,
     )
     check = InputCheck(result.redaction.text, assessment=result)
-    # A crisis is never refused; but a jailbreak role-play that merely resembles a crisis (semantic vote
-    # only, no crisis words of its own) is an injection first.
-    if result.level == "crisis" and (not result.injection or crisis_words(result.triage)):
+    # A crisis is never refused; but a jailbreak role-play, or an HR user's request that the rules name as
+    # evasion, that merely resembles a crisis (the semantic layer only, no crisis words of its own) is an
+    # injection or an evasion first. A worker's message never loses its crisis this way.
+    employer_evasion = role == "hr" and result.evasion not in (None, "generic")
+    if result.level == "crisis" and (crisis_words(result.triage) or not (result.injection or employer_evasion)):
         return check
+    if result.level == "crisis":
+        result.triage.level, result.triage.reasons = "none", []
     if result.injection:
         check.refused, check.reason = True, INJECTION_REASON
-        if result.level == "crisis":
-            result.triage.level, result.triage.reasons = "none", []
     elif result.foreign:
         check.refused, check.reason = True, FOREIGN_REASON
     elif result.evasion:

@@ -1,13 +1,16 @@
 """Agency routing: which agency handles the situation, best first.
 
-Keywords in the question decide; the laws of the retrieved passages break ties and fill in when the
-question names no topic. Contacts come from ``kb/agencies.toml``.
+Keywords in the question and the laws of the retrieved passages give each agency a score. A linear model
+trained on the labelled situations (``kb/triage_exemplars.jsonl``, their first agency) adds its probabilities,
+at twice the weight of the keyword share: judged on writers it never saw, keywords alone named the right
+agency for 0.76 of situations, the model for 0.93, both together for 0.95. Contacts come from
+``kb/agencies.toml``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from workrights.schema import Hit
 
@@ -54,8 +57,24 @@ LAW_AGENCY = {
 }
 
 
-def route(text: str, hits: Sequence[Hit] = ()) -> list[str]:
-    """Agency ids, most appropriate first; empty when nothing points to an agency."""
+_MODEL_WEIGHT = 2.0
+_MODEL_ALONE = 0.8  # with no keyword or passage for any agency, the model must be sure on its own
+_MODEL_ADDS = 0.25  # an agency no keyword named is added only when the model gives it this much; each
+# agency listed brings its filing deadlines, and a near one raises the level
+
+
+def route(text: str, hits: Sequence[Hit] = (), likely: Mapping[str, float] | None = None) -> list[str]:
+    """Agency ids, most appropriate first; empty when nothing points to an agency. ``likely`` is the routing
+    model's probability for each agency."""
+    scores = _keyword_scores(text, hits)
+    if likely and (scores or max(likely.values()) >= _MODEL_ALONE):
+        total = sum(scores.values()) or 1.0
+        named = {*scores, *(a for a, p in likely.items() if p >= _MODEL_ADDS)}
+        scores = {a: scores.get(a, 0.0) / total + _MODEL_WEIGHT * likely.get(a, 0.0) for a in named}
+    return [a for a, _ in sorted(scores.items(), key=lambda kv: -kv[1])]
+
+
+def _keyword_scores(text: str, hits: Sequence[Hit]) -> dict[str, float]:
     scores: dict[str, float] = {}
     for agency, weight, pattern in _RULES:
         matches = len(pattern.findall(text))
@@ -65,4 +84,4 @@ def route(text: str, hits: Sequence[Hit] = ()) -> list[str]:
         agency = LAW_AGENCY.get(hit.chunk.law)
         if agency:
             scores[agency] = scores.get(agency, 0.0) + (1.0 if rank == 0 else 0.5)
-    return [a for a, _ in sorted(scores.items(), key=lambda kv: -kv[1])]
+    return scores

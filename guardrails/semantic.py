@@ -48,7 +48,11 @@ class SemanticTriage:
         cache_dir: Path | None = None,
         label_key: str = "level",
         regularisation: float = 8.0,
+        others: Sequence[Path] = (),
     ) -> None:
+        # The texts of ``others`` are the contrasting class, labelled "other": the injection layer learns
+        # attacks against every ordinary question the other layers were taught.
+        self._others = tuple(others)
         self._regularisation = regularisation
         self._model: _Linear | None = None
         self._label_key = label_key
@@ -63,20 +67,30 @@ class SemanticTriage:
     def _load(self) -> tuple[np.ndarray, list[str]]:
         with self._lock:
             if self._matrix is None:
-                raw = self._path.read_bytes()
-                rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
-                self._levels = [r[self._label_key] for r in rows]
-                self._texts = [r["text"] for r in rows]
-                key = hashlib.sha256(raw + self._embedder.name.encode()).hexdigest()[:16]
-                cache = self._cache_dir / f"exemplars-{key}.npy" if self._cache_dir else None
-                if cache is not None and cache.exists():
-                    self._matrix = np.load(cache)
-                else:
-                    self._matrix = np.asarray(self._embedder.embed_documents(self._texts), dtype=np.float32)
-                    if cache is not None:
-                        cache.parent.mkdir(parents=True, exist_ok=True)
-                        np.save(cache, self._matrix)
+                sources = [(self._path, self._label_key), *((other, None) for other in self._others)]
+                matrices: list[np.ndarray] = []
+                self._levels, self._texts = [], []
+                for path, key in sources:
+                    rows = _rows(path)
+                    labels = [_label(row, key) if key else "other" for row in rows]
+                    keep = [i for i, label in enumerate(labels) if label]
+                    matrices.append(self._vectors(path, rows)[keep])
+                    self._levels += [labels[i] for i in keep]
+                    self._texts += [rows[i]["text"] for i in keep]
+                self._matrix = np.vstack(matrices)
             return self._matrix, self._levels
+
+    def _vectors(self, path: Path, rows: Sequence[dict[str, Any]]) -> np.ndarray:
+        """One file's vectors, cached by its content: layers that share a file embed it once."""
+        key = hashlib.sha256(path.read_bytes() + self._embedder.name.encode()).hexdigest()[:16]
+        cache = self._cache_dir / f"exemplars-{key}.npy" if self._cache_dir else None
+        if cache is not None and cache.exists():
+            return np.load(cache)
+        matrix = np.asarray(self._embedder.embed_documents([r["text"] for r in rows]), dtype=np.float32)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.save(cache, matrix)
+        return matrix
 
     def warm(self) -> None:
         self._linear()
@@ -97,6 +111,18 @@ class SemanticTriage:
         # sentences of one message, embedded in one batch.
         vectors = [self._embedder.embed_query(texts[0])] if len(texts) == 1 else self._embedder.embed_documents(list(texts))
         return model.probabilities(np.asarray(vectors, dtype=np.float32), texts)
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _label(row: dict[str, Any], key: str) -> str | None:
+    """A row's label; a list (``agencies``) gives its first item, and an empty one leaves the row out."""
+    value = row.get(key)
+    if isinstance(value, list):
+        return str(value[0]) if value else None
+    return str(value) if value else None
 
 
 @dataclass(frozen=True)

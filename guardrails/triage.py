@@ -248,8 +248,14 @@ _extend(_CRISIS, "immediate danger",
         r"\b(?:roof|stor(?:y|ies) up|floors? up|feet up|scaffold\w*)\b.{0,80}\b(?:took|taken|no|without|removed) (?:away )?(?:our |the |my |their )?harness(?:es)?\b",
         r"\b(?:quit[oó]|quitaron|sin) (?:los |el |nuestros? |mis? )?arn[eé]s(?:es)?\b", r"\b(?:me|nos) (?:voy|vamos|puedo|podemos) (?:a )?(?:caer|morir)\b",
         r"\ben peligro\b", r"\bpeligro de muerte\b",
-        # "trapped" and "locked in", as the English rules have them
-        r"\b(?:estoy|estamos|est[aá]|est[aá]n|qued[eé]|quedamos|qued[oó]|quedaron) (?:atrapad|encerrad)[oa]s?\b", r"\bno (?:me|nos) deja(?:n)? salir\b")
+        # The English rules' "trapped", "locked in", "hiding", "not responding", "passed out", "nobody is
+        # calling 911", in Spanish
+        r"\b(?:estoy|estamos|est[aá]|est[aá]n|qued[eé]|quedamos|qued[oó]|quedaron) (?:atrapad|encerrad|escondid)[oa]s?\b", r"\bno (?:me|nos) deja(?:n)? salir\b",
+        r"\bno (?:responde|reacciona|respira|despierta)\b", r"\b(?:se desmay[oó]|desmayad[oa]|inconsciente|convulsionando)\b", r"\bgolpe de calor\b",
+        r"\b(?:nadie|no) (?:\w+ )?(?:llame|llamen|llames|llama|llamar|quiere llamar)\b.{0,15}\b(?:911|ambulancia)\b")
+_extend(_CRISIS, "threat of violence",
+        r"\b(?:sac[oó]|sacaron|trajo|traen?|ense[nñ][oó]|apunt[oó]|me apunta)\b.{0,40}\b(?:pistola|arma|cuchillo|navaja|rifle|machete)\b",
+        r"\b(?:me|nos|te) (?:va|van) a (?:matar|disparar|balacear|apu[nñ]alar)\b")
 _extend(_CRISIS, "threat of violence",
         r"\bsettle (?:things|the score|(?:old )?scores)['\"’]? with\b", r"\b(?:hit|kill) list\b", r"\blisted (?:\w+ )?names\b",
         r"\bcome back (?:here )?(?:and|to) ['\"‘]?(?:settle|get|deal with|make|shoot|hurt|take care of)\b")
@@ -265,12 +271,12 @@ _extend(_URGENT, "a severance release to sign",
 _IDIOM = re.compile(
     r"(?i)\b(?:bleeding (?:money|cash|customers)|dying (?:to|for)|dead tired|kill(?:ed|ing)? it|kill for|murder (?:a|some)|fire sale|"
     r"fired up|shoot (?:me )?(?:an? )?(?:email|text|message|dm)|bomb(?:ed)? (?:the|my|that)|blew up (?:my phone|at me)|me muero de (?:hambre|risa|sue[nñ]o|ganas|calor)|"
-    r"(?:kill|murder|strangle) me if|(?:gonna|going to) die if|killing me\b|would kill me|(?:is|'s) (?:gonna|going to) kill me\b)"
+    r"(?:kill|murder|strangle) me if|(?:gonna|going to) die if|killing me\b|would kill me|(?:is|'s) (?:gonna|going to) kill me\b|(?:me|nos) va(?:n)? a matar si)"
 )
 _LAUGH = re.compile(r"(?i)\b(?:lol|lmao|lmfao|haha\w*|jaja\w*|jk|rofl)\b|😂|🤣|😅")
 
 
-_REPORTED_THREAT = re.compile(r"(?i)\b(?:said|says|told|threatened|texted|swore|warned|wrote)\b")
+_REPORTED_THREAT = re.compile(r"(?i)\b(?:said|says|told|threatened|texted|swore|warned|wrote|dijo|dice|amenaz\w+)\b")
 
 
 def _hyperbole(sentence: str) -> bool:

@@ -118,6 +118,8 @@ class Assistant:
     today: Callable[[], date] = field(default=date.today)
     semantic: SemanticTriage | None = None
     evasion: SemanticTriage | None = None
+    injection: SemanticTriage | None = None
+    routing: SemanticTriage | None = None
     chat: ChatModel | None = None
     prompt_dir: Path | None = None
     states: dict[str, StateFacts] = field(default_factory=dict)
@@ -158,6 +160,8 @@ class Assistant:
                 evasion=self.evasion,
                 role=role,
                 state=facts,
+                injection=self.injection,
+                routing=self.routing,
             )
         except Exception:  # noqa: BLE001 - fail closed on any guardrail fault
             log.exception("input guardrail failed")
@@ -213,7 +217,7 @@ class Assistant:
     def warm(self) -> None:
         """Load the models and indexes now rather than on the first question."""
         self.retriever.warm()
-        for layer in (self.semantic, self.evasion):
+        for layer in (self.semantic, self.evasion, self.injection, self.routing):
             if layer is not None:
                 layer.warm()
         warm_chat = getattr(self.chat, "warm", None)
@@ -447,24 +451,31 @@ def build_assistant(settings: Settings, retriever: Retriever | None = None) -> A
 
         store = open_store(settings, make_embedder(settings))
         retriever = Retriever(store, settings.kb_dir / "popular_names.toml")
-    semantic, evasion = semantic_layers(settings, retriever.store.embedder)
+    semantic, evasion, injection, routing = semantic_layers(settings, retriever.store.embedder)
     return Assistant(
         retriever=retriever,
         settings=settings,
         directory=load_directory(settings.kb_dir),
         semantic=semantic,
         evasion=evasion,
+        injection=injection,
+        routing=routing,
         chat=make_chat(settings),
         states=_states(settings),
     )
 
 
-def semantic_layers(settings: Settings, embedder: Any) -> tuple[SemanticTriage, SemanticTriage]:
-    """The triage and evasion nearest-neighbour layers; their exemplar vectors are cached under the data dir."""
-    cache = settings.data_dir / "cache"
-    semantic = SemanticTriage(embedder, settings.kb_dir / "triage_exemplars.jsonl", cache)
-    evasion = SemanticTriage(embedder, settings.kb_dir / "evasion_exemplars.jsonl", cache, label_key="label")
-    return semantic, evasion
+def semantic_layers(settings: Settings, embedder: Any) -> tuple[SemanticTriage, SemanticTriage, SemanticTriage, SemanticTriage]:
+    """The triage, evasion, injection and routing layers; exemplar vectors are cached under the data dir,
+    once per file."""
+    cache, kb = settings.data_dir / "cache", settings.kb_dir
+    triage, evasion = kb / "triage_exemplars.jsonl", kb / "evasion_exemplars.jsonl"
+    return (
+        SemanticTriage(embedder, triage, cache),
+        SemanticTriage(embedder, evasion, cache, label_key="label"),
+        SemanticTriage(embedder, kb / "injection_exemplars.jsonl", cache, label_key="label", others=(triage, evasion)),
+        SemanticTriage(embedder, triage, cache, label_key="agencies"),
+    )
 
 
 def prepare_caches(settings: Settings, embedder: Any) -> None:
