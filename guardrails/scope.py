@@ -21,6 +21,7 @@ _FOREIGN = re.compile(
 _US = re.compile(r"(?i)\b(?:united states|u\.s\.|\bus\b|usa|america|federal|state law)\b")
 _WORK = re.compile(
     r"(?i)\b(?:job|jobs|work\w*|employ\w*|boss|manager|supervisor|fired|firing|hire\w*|hiring|laid off|layoff|quit|resign\w*|"
+    r"stewards?|weingarten|grievances?|bargaining|"
     r"pay|paid|wages?|salary|overtime|shift|schedule|leave|fmla|hr|human resources|union|coworkers?|co-workers?|"
     r"discriminat\w+|harass\w*|retaliat\w+|interview|applicant|candidate|handbook|policy|benefits|severance|"
     r"osha|eeoc|nlrb|flsa|ada|adea|title vii|pregnan\w+|accommodat\w+|minimum wage|tips?|contractor|staff|"

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -96,11 +98,30 @@ class SemanticTriage:
         self._linear()
 
     def _linear(self) -> _Linear:
-        matrix, levels = self._load()
-        with self._lock:
-            if self._model is None:
-                self._model = _Linear.fit(matrix, self._texts, levels, self._regularisation)
-            return self._model
+        if self._model is None:
+            cache = self._model_cache()
+            model = _Linear.read(cache) if cache is not None else None
+            if model is None:
+                matrix, levels = self._load()
+                model = _Linear.fit(matrix, self._texts, levels, self._regularisation)
+                if cache is not None:
+                    model.write(cache)
+            with self._lock:
+                self._model = self._model or model
+        return self._model
+
+    def _model_cache(self) -> Path | None:
+        """Where the fitted model is kept: fitting the four layers takes seconds that an app start should not
+        pay twice. The key covers everything the fit depends on."""
+        if self._cache_dir is None:
+            return None
+        import sklearn
+
+        digest = hashlib.sha256()
+        for path in (self._path, *self._others):
+            digest.update(path.read_bytes())
+        digest.update(f"{self._label_key}|{self._regularisation}|{self._embedder.name}|{sklearn.__version__}|{_Linear.VERSION}".encode())
+        return self._cache_dir / f"linear-{digest.hexdigest()[:16]}.pkl"
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """The linear model's probability of each label, for each text."""
@@ -130,6 +151,8 @@ class _Linear:
     """Logistic regression on a message's vector and its TF-IDF words and character n-grams, applied with
     NumPy: scikit-learn's own predict_proba spends ~5 ms checking its input on every call."""
 
+    VERSION: ClassVar[str] = "1"  # bump when the features change, so older cached fits are not read
+
     vector_weights: np.ndarray  # labels x embedding dimensions
     word_weights: np.ndarray  # labels x TF-IDF features
     bias: np.ndarray
@@ -155,6 +178,24 @@ class _Linear:
             weights, bias = np.vstack([-weights / 2, weights / 2]), np.concatenate([-bias / 2, bias / 2])
         dims = matrix.shape[1]
         return cls(weights[:, :dims], np.ascontiguousarray(weights[:, dims:]), bias, [str(c) for c in fitted.classes_], vectorizers)
+
+    @staticmethod
+    def read(path: Path) -> _Linear | None:
+        # A pickle, because the fitted vectorizers are scikit-learn objects; it is only ever read from the
+        # data directory this process (or `workrights ingest --prepare`) wrote it to.
+        try:
+            with path.open("rb") as handle:
+                model = pickle.load(handle)  # noqa: S301
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return model if isinstance(model, _Linear) else None
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)  # a crash mid-write leaves no half file under the real name
 
     def probabilities(self, vectors: np.ndarray, texts: Sequence[str]) -> list[dict[str, float]]:
         from scipy.sparse import hstack

@@ -117,6 +117,20 @@ def test_a_layer_learns_other_files_as_the_contrasting_class_and_shares_their_ca
     assert counting.embedded == len(ROWS) + 2 + 2  # the triage layer reuses the questions file's cached vectors
 
 
+def test_the_fitted_model_is_cached_and_a_damaged_cache_is_refitted(tmp_path: Path, embedder: LocalMiniLM, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, cache = _exemplars(tmp_path, ROWS), tmp_path / "cache"
+    first = SemanticTriage(embedder, path, cache).probabilities(["They fired me this morning"])[0]
+    [saved] = cache.glob("linear-*.pkl")
+    counting = _Counting(embedder)
+    again = SemanticTriage(counting, path, cache).probabilities(["They fired me this morning"])[0]
+    assert counting.embedded == 0 and again == pytest.approx(first)  # read back, not refitted
+    saved.write_bytes(b"not a model")
+    assert SemanticTriage(counting, path, cache).probabilities(["They fired me this morning"])[0] == pytest.approx(first)
+    path.write_text(path.read_text() + json.dumps({"text": "he said he will stab me", "level": "crisis", "source": "d"}) + "\n")
+    SemanticTriage(embedder, path, cache).warm()
+    assert len(list(cache.glob("linear-*.pkl"))) == 2  # new exemplars: a new fit under a new key
+
+
 def test_a_crisis_buried_in_a_long_question_is_caught_by_the_semantic_layer(assistant: Assistant) -> None:
     deadlines = assistant.settings.kb_dir / "deadlines.toml"
     caught = assess(BURIED_CRISIS, today=TODAY, deadlines_file=deadlines, semantic=assistant.semantic)
