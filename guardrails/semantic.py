@@ -73,18 +73,19 @@ class SemanticTriage:
                 matrices: list[np.ndarray] = []
                 self._levels, self._texts = [], []
                 for path, key in sources:
-                    rows = _rows(path)
+                    raw = path.read_bytes()
+                    rows = _rows(raw)
                     labels = [_label(row, key) if key else "other" for row in rows]
                     keep = [i for i, label in enumerate(labels) if label]
-                    matrices.append(self._vectors(path, rows)[keep])
+                    matrices.append(self._vectors(raw, rows)[keep])
                     self._levels += [labels[i] for i in keep]
                     self._texts += [rows[i]["text"] for i in keep]
                 self._matrix = np.vstack(matrices)
             return self._matrix, self._levels
 
-    def _vectors(self, path: Path, rows: Sequence[dict[str, Any]]) -> np.ndarray:
+    def _vectors(self, raw: bytes, rows: Sequence[dict[str, Any]]) -> np.ndarray:
         """One file's vectors, cached by its content: layers that share a file embed it once."""
-        key = hashlib.sha256(path.read_bytes() + self._embedder.name.encode()).hexdigest()[:16]
+        key = hashlib.sha256(raw + self._embedder.name.encode()).hexdigest()[:16]
         cache = self._cache_dir / f"exemplars-{key}.npy" if self._cache_dir else None
         if cache is not None and cache.exists():
             return np.load(cache)
@@ -134,8 +135,8 @@ class SemanticTriage:
         return model.probabilities(np.asarray(vectors, dtype=np.float32), texts)
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _rows(raw: bytes) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
 
 
 def _label(row: dict[str, Any], key: str) -> str | None:
