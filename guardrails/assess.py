@@ -87,7 +87,7 @@ class Thresholds:
     worst error the tool can make and an extra 988 banner costs a line."""
 
     crisis_probability: float = 0.2  # the linear model, on the whole message
-    clause_crisis_probability: float = 0.7  # the linear model, on one sentence of a longer message
+    clause_crisis_probability: float = 0.8  # the linear model, on one sentence of a longer message
     evasion_probability: float = 0.8
     injection_probability: float = 0.5  # the even-odds boundary: it was not tuned on any attack set
 

@@ -79,14 +79,18 @@ def check_input(
         state=state, injection=injection, routing=routing,
     )
     check = InputCheck(result.redaction.text, assessment=result)
-    # A crisis is never refused; but a jailbreak role-play, or an HR user's request that the rules name as
-    # evasion, that merely resembles a crisis (the semantic layer only, no crisis words of its own) is an
-    # injection or an evasion first. A worker's message never loses its crisis this way.
+    # A jailbreak role-play, or an HR user's request that the rules name as evasion, that merely resembles a
+    # crisis (the semantic layer only, no crisis words of its own) is an injection or an evasion first. A
+    # worker's message never loses its crisis this way.
     employer_evasion = role == "hr" and result.evasion not in (None, "generic")
-    if result.level == "crisis" and (crisis_words(result.triage) or not (result.injection or employer_evasion)):
-        return check
-    if result.level == "crisis":
+    if result.level == "crisis" and not crisis_words(result.triage) and (result.injection or employer_evasion):
         result.triage.level, result.triage.reasons = "none", []
+    elif result.level == "crisis":
+        # The crisis keeps its level, so its resources come first; a jailbreak that also holds crisis words
+        # gets them too, but none of its instructions: the rest is refused.
+        if result.injection:
+            check.refused, check.reason = True, INJECTION_REASON
+        return check
     if result.injection:
         check.refused, check.reason = True, INJECTION_REASON
     elif result.foreign:

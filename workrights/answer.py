@@ -75,6 +75,13 @@ def validate_state(state: str | None) -> str | None:
     return code
 
 
+# A message that holds a crisis and also tries to steer the assistant: the crisis lines, and nothing it asked for.
+CRISIS_ONLY = (
+    "Only the crisis lines are shown for this message, because part of it asks the assistant to work outside its rules; "
+    "when you are safe, ask your question about work on its own."
+)
+
+
 @dataclass
 class _Draft:
     """An answer being assembled: its parts, citations and the passages they rest on."""
@@ -170,8 +177,7 @@ class Assistant:
         assessment = checked.assessment
         log.info("question (redacted): %s | level=%s", checked.text, assessment.level if assessment else "-")
         if checked.refused and not checked.evasion:
-            answer = Answer(answer=checked.reason or "", refused=True, refusal_reason=checked.reason)
-            return self._finish(answer, timings, t0)
+            return self._finish(self._refusal(checked, facts), timings, t0)
 
         t1 = self.clock()
         request = self._request(checked, history, role, state, on_token)
@@ -418,6 +424,16 @@ class Assistant:
         if escalation is None or escalation.level == "none":
             escalation = self._no_answer_escalation()
         return Answer(answer="\n".join(lines), escalation=escalation, as_of=self.directory.as_of)
+
+    def _refusal(self, checked: guardrails.InputCheck, facts: StateFacts | None) -> Answer:
+        """A refused question; one that also holds a crisis still gets the crisis banner and lines first."""
+        reason = checked.reason or ""
+        assessment = checked.assessment
+        if assessment is None or assessment.level != "crisis":
+            return Answer(answer=reason, refused=True, refusal_reason=reason)
+        escalation = build_escalation(assessment, self.directory, assessment.agencies, facts)
+        text = "\n".join([crisis_banner(), "", CRISIS_ONLY, "", DISCLAIMER])
+        return Answer(answer=text, refused=True, refusal_reason=reason, escalation=escalation, as_of=self.directory.as_of)
 
     def _guard_failed(self) -> Answer:
         reason = "A safety check could not run, so no answer is shown; please try again or contact an agency below."
