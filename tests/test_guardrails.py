@@ -280,6 +280,15 @@ def test_a_jailbreak_holding_a_crisis_gets_the_crisis_lines_and_nothing_it_asked
     phones = {c.phone for c in answer.escalation.contacts}
     assert any("988" in p for p in phones) and "911" in phones
     assert "change how the assistant works" not in answer.answer  # the refusal is worded for someone in crisis
+    assert answer.refusal_reason and answer.refusal_reason in answer.answer
+
+
+def test_a_fault_while_refusing_a_crisis_still_shows_the_crisis_lines(assistant: Assistant) -> None:
+    # A directory whose agency list cannot be read makes building the escalation fail.
+    broken = replace(assistant, directory=replace(assistant.directory, agency_ids=None))  # type: ignore[arg-type]
+    answer = broken.ask(CRISIS_IN_A_JAILBREAK)
+    assert answer.refused and answer.escalation.reasons == ["guardrail error"]
+    assert "988" in answer.answer and "911" in answer.answer
 
 
 # Written for this test, in families the pattern rules do not know (the first two match none of them).

@@ -177,7 +177,12 @@ class Assistant:
         assessment = checked.assessment
         log.info("question (redacted): %s | level=%s", checked.text, assessment.level if assessment else "-")
         if checked.refused and not checked.evasion:
-            return self._finish(self._refusal(checked, facts), timings, t0)
+            try:
+                refusal = self._refusal(checked, facts)
+            except Exception:  # noqa: BLE001 - the crisis lines are a guardrail too: fail closed
+                log.exception("refusal failed")
+                refusal = self._guard_failed()
+            return self._finish(refusal, timings, t0)
 
         t1 = self.clock()
         request = self._request(checked, history, role, state, on_token)
@@ -427,13 +432,12 @@ class Assistant:
 
     def _refusal(self, checked: guardrails.InputCheck, facts: StateFacts | None) -> Answer:
         """A refused question; one that also holds a crisis still gets the crisis banner and lines first."""
-        reason = checked.reason or ""
         assessment = checked.assessment
         if assessment is None or assessment.level != "crisis":
-            return Answer(answer=reason, refused=True, refusal_reason=reason)
+            return Answer(answer=checked.reason or "", refused=True, refusal_reason=checked.reason)
         escalation = build_escalation(assessment, self.directory, assessment.agencies, facts)
         text = "\n".join([crisis_banner(), "", CRISIS_ONLY, "", DISCLAIMER])
-        return Answer(answer=text, refused=True, refusal_reason=reason, escalation=escalation, as_of=self.directory.as_of)
+        return Answer(answer=text, refused=True, refusal_reason=CRISIS_ONLY, escalation=escalation, as_of=self.directory.as_of)
 
     def _guard_failed(self) -> Answer:
         reason = "A safety check could not run, so no answer is shown; please try again or contact an agency below."
