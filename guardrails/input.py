@@ -85,12 +85,10 @@ def check_input(
     employer_evasion = role == "hr" and result.evasion not in (None, "generic")
     if result.level == "crisis" and not crisis_words(result.triage) and (result.injection or employer_evasion):
         result.triage.level, result.triage.reasons = "none", []
-    elif result.level == "crisis":
-        # The crisis keeps its level, so its resources come first; a jailbreak that also holds crisis words
-        # gets them too, but none of its instructions: the rest is refused.
-        if result.injection:
-            check.refused, check.reason = True, INJECTION_REASON
+    elif result.level == "crisis" and not result.injection:
         return check
+    # A crisis kept to this point is a jailbreak holding crisis words: it keeps its level, so the crisis lines
+    # come first, but none of its instructions are followed.
     if result.injection:
         check.refused, check.reason = True, INJECTION_REASON
     elif result.foreign:

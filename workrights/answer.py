@@ -499,7 +499,8 @@ def semantic_layers(settings: Settings, embedder: Any) -> tuple[SemanticTriage, 
 
 
 def prepare_caches(settings: Settings, embedder: Any) -> None:
-    """Embed the triage exemplars now (``workrights ingest --prepare``), so the app's first start does not."""
+    """Embed the exemplars and fit the four guardrail models now (``workrights ingest --prepare``), so the app's
+    first start reads them from the cache instead."""
     for layer in semantic_layers(settings, embedder):
         layer.warm()
 
