@@ -296,6 +296,11 @@ def open_card(page: Page, index: int, n: int, timeout: float = 30.0) -> str:
     if not card.is_visible():
         page.locator(f".st-key-sources-{index} button").filter(has_text=f"[{n}]").first.click()
     _wait(page, card, timeout, f"card {n} of answer {index}")
+    # As in wait_cards: the keyed card is visible before its lines are drawn; its last line is the date.
+    page.wait_for_function(
+        "(k) => (document.querySelector('.' + k)?.innerText || '').includes('Law as of')",
+        arg=f"st-key-card-{index}-{n}", timeout=timeout * 1000,
+    )
     return card.inner_text()
 
 
