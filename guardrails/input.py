@@ -79,10 +79,10 @@ def check_input(
         state=state, injection=injection, routing=routing,
     )
     check = InputCheck(result.redaction.text, assessment=result)
-    # A jailbreak role-play, or an HR user's request that the rules name as evasion, that merely resembles a
-    # crisis (the semantic layer only, no crisis words of its own) is an injection or an evasion first. A
-    # worker's message never loses its crisis this way.
-    employer_evasion = role == "hr" and result.evasion not in (None, "generic")
+    # A jailbreak role-play, or an HR user's request judged to be evasion, that merely resembles a crisis (the
+    # semantic layer only, no crisis words of its own) is an injection or an evasion first: otherwise the
+    # crisis answer would carry the evasion's answer with it. A worker's message never loses its crisis this way.
+    employer_evasion = role == "hr" and result.evasion is not None
     if result.level == "crisis" and not crisis_words(result.triage) and (result.injection or employer_evasion):
         result.triage.level, result.triage.reasons = "none", []
     elif result.level == "crisis" and not result.injection:

@@ -330,9 +330,21 @@ class _AlwaysCrisis:
         return [{"crisis": 0.9, "none": 0.1} for _ in texts]
 
 
+class _AlwaysEvasion:
+    """An evasion layer that is sure every request is evasion."""
+
+    def probabilities(self, texts: list[str]) -> list[dict[str, float]]:
+        return [{"evasion": 0.95, "legitimate": 0.05} for _ in texts]
+
+
 def test_an_evasion_request_that_only_resembles_a_crisis_is_refused_as_evasion() -> None:
     evasion = "How can we fire her before she files an EEOC complaint without it looking like retaliation?"
     check = check_input(evasion, semantic=_AlwaysCrisis(), role="hr")  # type: ignore[arg-type]
+    assert check.refused and check.evasion and check.assessment is not None and check.assessment.level != "crisis"
+    # Judged evasion by the model, not named by a rule: the same, or the crisis answer would carry it through.
+    judged = "A technician is being deployed with the Guard for 9 months. Could we treat it as a resignation and invite him to reapply?"
+    assert evasion_topic(judged) is None
+    check = check_input(judged, semantic=_AlwaysCrisis(), evasion=_AlwaysEvasion(), role="hr")  # type: ignore[arg-type]
     assert check.refused and check.evasion and check.assessment is not None and check.assessment.level != "crisis"
     own_words = check_input(f"I have pills saved up and I'm taking them tonight. {evasion}", semantic=_AlwaysCrisis(), role="hr")  # type: ignore[arg-type]
     assert not own_words.refused and own_words.assessment is not None and own_words.assessment.level == "crisis"
