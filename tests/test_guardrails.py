@@ -104,6 +104,10 @@ def test_crisis_banner_comes_first_and_stays_for_the_conversation(assistant: Ass
         ("dice que si renuncio me va a mandar a inmigración", "urgent"),
         ("since I quit, my old boss keeps driving by my house real slow", "crisis"),
         ("Can my employer make me drive past my house to pick up the van without paying for it?", "none"),
+        ("They denied my transfer and said come back to the office by Monday or resign.", "urgent"),
+        ("my lead said clock out on time and finish the count, or you're done here", "urgent"),
+        ("Is there a deadline to enroll in the 401k or I'm out of luck until next year?", "none"),
+        ("el mayordomo dijo que el que llame a la línea de ayuda se queda sin trabajo", "urgent"),
     ],
 )
 def test_triage_levels(text: str, level: str) -> None:
