@@ -268,13 +268,18 @@ def wait_answer(page: Page, index: int, timeout: float = 60.0) -> Locator:
 
 def wait_cards(page: Page, index: int, timeout: float = 30.0) -> list[str]:
     """Answer ``index``'s citation card texts once its first card is visible."""
-    _wait(page, page.locator(f'[class*="st-key-card-{index}-"]').first, timeout, f"a citation card of answer {index}")
-    # The keyed card is in the page before its lines are: wait for its last line, the "Law as of" date.
-    page.wait_for_function(
-        "(i) => [...document.querySelectorAll('[class*=\"st-key-card-' + i + '-\"]')].some(e => e.innerText.includes('Law as of'))",
-        arg=index, timeout=timeout * 1000,
-    )
+    cards = f'[class*="st-key-card-{index}-"]'
+    _wait(page, page.locator(cards).first, timeout, f"a citation card of answer {index}")
+    _wait_drawn(page, cards, timeout)
     return card_texts(page, index)
+
+
+def _wait_drawn(page: Page, cards: str, timeout: float) -> None:
+    """Until a card matching the CSS selector ``cards`` shows its last line, the "Law as of" date: the keyed
+    card is in the page (and visible) before its lines are."""
+    page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].some(e => e.innerText.includes('Law as of'))", arg=cards, timeout=timeout * 1000
+    )
 
 
 def source_labels(page: Page, index: int, timeout: float = 30.0) -> list[str]:
@@ -296,11 +301,7 @@ def open_card(page: Page, index: int, n: int, timeout: float = 30.0) -> str:
     if not card.is_visible():
         page.locator(f".st-key-sources-{index} button").filter(has_text=f"[{n}]").first.click()
     _wait(page, card, timeout, f"card {n} of answer {index}")
-    # As in wait_cards: the keyed card is visible before its lines are drawn; its last line is the date.
-    page.wait_for_function(
-        "(k) => (document.querySelector('.' + k)?.innerText || '').includes('Law as of')",
-        arg=f"st-key-card-{index}-{n}", timeout=timeout * 1000,
-    )
+    _wait_drawn(page, f".st-key-card-{index}-{n}", timeout)
     return card.inner_text()
 
 

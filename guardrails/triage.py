@@ -283,9 +283,10 @@ _extend(_CRISIS, "thoughts of suicide or self-harm",
 _extend(_URGENT, "threats about immigration status",
         r"\b(?:mand|report|llam|avis|entreg)\w*\b.{0,40}\ba (?:la )?(?:inmigraci[oó]n|migraci[oó]n|migra|ice)\b")
 
-# An ultimatum is a firing announced in advance; "whoever complains is out" is the English rule's twin in Spanish.
+# An ultimatum is a firing announced in advance ("…or be fired" is matched above); "whoever complains is out" is
+# the English rule's twin in Spanish.
 _extend(_URGENT, "you were fired or are about to be",
-        r"\b(?:come back|return|report back)\b.{0,60}\bor (?:resign|quit|be (?:fired|terminated|let go))\b", r"\bor (?:you'?re|i'?m|he'?s|she'?s) (?:out|done|gone)\b(?! (?:of|for|on|with|there|to)\b)",
+        r"\b(?:come back|return|report back)\b.{0,60}\bor (?:resign|quit)\b", r"\bor (?:you'?re|i'?m|he'?s|she'?s) (?:out|done|gone)\b(?! (?:of|for|on|with|there|to)\b)",
         r"\b(?:el|la|los|las) que (?:se queje|hable|llame|diga|reclame|firme|vaya)\b.{0,80}\b(?:se queda sin (?:trabajo|chamba)|(?:lo|la|los|las) (?:corre|corren|despide|despiden|echa|echan|manda|mandan)\b|se va\b|pa(?:ra)? fuera\b)")
 
 # Hyperbole: "my boss is going to kill me if I'm late lol", "bleeding money". A crisis pattern inside one of
